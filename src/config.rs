@@ -1,0 +1,125 @@
+//! The plain, resolved settings of one run, built once from the command line (and the
+//! repository's `.git-cadence.toml`). Everything downstream reads this, never clap types.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use regex::Regex;
+
+use crate::cli::{ColorChoice, FailureMode, Format, SharedArgs};
+use crate::error::{Error, Result};
+
+/// Default release pattern: an optional `v`, then two to four dot-separated numbers, then an
+/// optional pre-release suffix (`-rc.1`, `.rc1`, `_RC1`, `-beta`, `-m01`), which is filtered out
+/// unless `--prereleases` is given. Prefixed tags (`cli-v1.2.0`) need `--tag-pattern`.
+pub const DEFAULT_TAG_PATTERN: &str =
+    r"^v?(?P<version>\d+(?:\.\d+){1,3})(?P<pre>[-_.]?[A-Za-z][0-9A-Za-z.\-_]*)?$";
+
+/// Default incident pattern (case-insensitive).
+pub const DEFAULT_INCIDENT_PATTERN: &str =
+    r"(?i)incident|outage|sev[0-9]|postmortem|post-mortem|hotfix|rollback|INC-[0-9]+";
+
+/// Resolved settings of one run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub repo: Option<PathBuf>,
+    pub format: Format,
+    /// The release tag pattern, compiled.
+    pub tag_pattern: Regex,
+    /// Whether `tag_pattern` is the default (streams then come only from a prefix).
+    pub tag_pattern_is_default: bool,
+    pub prereleases: bool,
+    /// Inclusive bounds on release time, seconds since the epoch.
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub excludes: Vec<String>,
+    pub include_all: bool,
+    pub deploys: Option<PathBuf>,
+    pub no_cache: bool,
+    pub color: ColorChoice,
+    pub quiet: bool,
+    pub failure: FailureMode,
+    pub incident_pattern: Regex,
+    /// Directories of a path that name its component (repeat incidents).
+    pub component_depth: usize,
+    /// How far back a repeat incident looks, in days.
+    pub lookback_days: u32,
+    /// Width of the rolling cadence windows, in days.
+    pub window_days: u32,
+}
+
+impl Config {
+    /// Resolves the command-line arguments into settings.
+    pub fn from_args(args: &SharedArgs) -> Result<Self> {
+        let (tag_pattern, tag_pattern_is_default) = match &args.tag_pattern {
+            Some(p) => (compile("tag", p)?, false),
+            None => (compile("tag", DEFAULT_TAG_PATTERN)?, true),
+        };
+        Ok(Self {
+            repo: args.repo.clone(),
+            format: args.format.unwrap_or(Format::Table),
+            tag_pattern,
+            tag_pattern_is_default,
+            prereleases: args.prereleases,
+            since: args.since.as_deref().map(|d| parse_date("--since", d, false)).transpose()?,
+            until: args.until.as_deref().map(|d| parse_date("--until", d, true)).transpose()?,
+            excludes: args.exclude.clone(),
+            include_all: args.include_all,
+            deploys: args.deploys.clone(),
+            no_cache: args.no_cache,
+            color: args.color.unwrap_or(ColorChoice::Auto),
+            quiet: args.quiet,
+            failure: FailureMode::Any,
+            incident_pattern: compile("incident", DEFAULT_INCIDENT_PATTERN)?,
+            component_depth: 2,
+            lookback_days: 180,
+            window_days: 90,
+        })
+    }
+}
+
+/// Compiles a user-supplied regex, naming it in the error.
+pub fn compile(what: &'static str, pattern: &str) -> Result<Regex> {
+    Regex::new(pattern).map_err(|e| Error::BadPattern {
+        what,
+        pattern: pattern.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// Parses `YYYY-MM-DD` (start of day UTC, or end of day when `end_of_day`) or RFC 3339.
+pub fn parse_date(what: &str, text: &str, end_of_day: bool) -> Result<i64> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.timestamp());
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        let t = if end_of_day {
+            d.and_hms_opt(23, 59, 59)
+        } else {
+            d.and_hms_opt(0, 0, 0)
+        };
+        if let Some(t) = t {
+            return Ok(DateTime::<Utc>::from_naive_utc_and_offset(t, Utc).timestamp());
+        }
+    }
+    Err(Error::BadValue {
+        what: what.to_string(),
+        message: format!("`{text}` is not a date; use YYYY-MM-DD or RFC 3339 (2024-05-01T12:00:00Z)"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_as_utc_day_bounds() {
+        assert_eq!(parse_date("x", "2024-01-02", false).ok(), Some(1_704_153_600));
+        assert_eq!(parse_date("x", "2024-01-02", true).ok(), Some(1_704_239_999));
+        assert_eq!(
+            parse_date("x", "2024-01-02T00:00:00+01:00", false).ok(),
+            Some(1_704_150_000)
+        );
+        assert!(parse_date("x", "yesterday", false).is_err());
+    }
+}

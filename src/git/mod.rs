@@ -1,0 +1,155 @@
+//! The only module that touches git2: opens the repository and reads tags, commits and diffs
+//! into the plain facts of [`crate::facts`].
+
+pub mod diff;
+pub mod history;
+pub mod tags;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// An opened repository and where it lives.
+pub struct Repo {
+    pub repo: git2::Repository,
+    /// The git directory (`.git`, or the bare repository itself).
+    pub git_dir: PathBuf,
+    /// The working tree, if any; otherwise the git directory. Shown to people.
+    pub display_path: PathBuf,
+}
+
+impl Repo {
+    /// Opens the repository at or above `start` (default: the current directory), like git.
+    /// Linked worktrees and bare repositories work; shallow clones and repositories that git
+    /// refuses for their owner are errors that say how to fix them.
+    pub fn discover(start: Option<&Path>) -> Result<Self> {
+        configure_libgit2();
+        let start = match start {
+            Some(p) => p.to_path_buf(),
+            None => std::env::current_dir().map_err(|e| Error::UnreadableFile {
+                path: PathBuf::from("."),
+                message: e.to_string(),
+            })?,
+        };
+        if !start.exists() {
+            return Err(Error::NotARepository { path: start });
+        }
+        let repo = git2::Repository::discover(&start).map_err(|e| match e.code() {
+            git2::ErrorCode::NotFound => Error::NotARepository {
+                path: start.clone(),
+            },
+            git2::ErrorCode::Owner => Error::UnsafeOwnership {
+                path: start.clone(),
+            },
+            _ => Error::OpenRepository {
+                path: start.clone(),
+                message: e.message().to_string(),
+            },
+        })?;
+        let git_dir = repo.path().to_path_buf();
+        let display_path = repo.workdir().unwrap_or(repo.path()).to_path_buf();
+        if repo.is_shallow() {
+            let depth = shallow_depth(&repo);
+            return Err(Error::ShallowClone {
+                path: display_path,
+                depth,
+            });
+        }
+        Ok(Self {
+            repo,
+            git_dir,
+            display_path,
+        })
+    }
+
+    /// Reopens the same repository, for a worker thread (`Repository` is not `Sync`).
+    pub fn reopen(git_dir: &Path) -> Result<git2::Repository> {
+        git2::Repository::open(git_dir).map_err(|e| Error::OpenRepository {
+            path: git_dir.to_path_buf(),
+            message: e.message().to_string(),
+        })
+    }
+
+    /// The commit HEAD points at, or `None` for an unborn branch (an empty repository).
+    pub fn head(&self) -> Result<Option<crate::facts::CommitId>> {
+        match self.repo.head() {
+            Ok(r) => match r.peel_to_commit() {
+                Ok(c) => Ok(Some(to_id(c.id()))),
+                Err(e) => Err(git_error("reading HEAD", &e)),
+            },
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(git_error("reading HEAD", &e)),
+        }
+    }
+}
+
+/// How many commits HEAD reaches in a shallow clone (its depth, as `git log` would show).
+fn shallow_depth(repo: &git2::Repository) -> usize {
+    let Ok(mut walk) = repo.revwalk() else {
+        return 0;
+    };
+    if walk.push_head().is_err() {
+        return 0;
+    }
+    walk.count()
+}
+
+/// Settings that make libgit2 fast for read-only analysis. Every object is still checked to
+/// exist; what is turned off is re-hashing each object on read (git itself does not either).
+fn configure_libgit2() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        // SAFETY: sets a libgit2 global before any repository is opened in this process (we
+        // are inside `Once`, at the start of `discover`); it only fails on libgit2 built
+        // without caching, when the default stays, which is slower but correct.
+        #[allow(unsafe_code)]
+        unsafe {
+            let _ = git2::opts::set_cache_max_size(512 * 1024 * 1024);
+        }
+    });
+}
+
+/// Converts a git2 id into the facts' id.
+#[must_use]
+pub fn to_id(oid: git2::Oid) -> crate::facts::CommitId {
+    let mut bytes = [0u8; 20];
+    bytes.copy_from_slice(&oid.as_bytes()[..20]);
+    crate::facts::CommitId(bytes)
+}
+
+/// Converts the facts' id into a git2 id.
+#[must_use]
+pub fn to_oid(id: crate::facts::CommitId) -> git2::Oid {
+    // A 20-byte slice is always a valid SHA-1 id.
+    git2::Oid::from_bytes(&id.0).unwrap_or_else(|_| git2::Oid::ZERO_SHA1)
+}
+
+/// Wraps a git2 error with what git-cadence was doing; a missing object becomes
+/// [`Error::MissingObject`].
+pub fn git_error(context: impl Into<String>, err: &git2::Error) -> Error {
+    let context = context.into();
+    if err.code() == git2::ErrorCode::NotFound && err.class() == git2::ErrorClass::Odb {
+        return Error::MissingObject {
+            id: extract_hex(err.message()).unwrap_or_default(),
+            what: context,
+        };
+    }
+    Error::Git {
+        context,
+        message: err.message().to_string(),
+    }
+}
+
+/// The first 40-hex run in a libgit2 message (it names the missing object there).
+fn extract_hex(message: &str) -> Option<String> {
+    message
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .find(|w| w.len() == 40)
+        .map(str::to_string)
+}

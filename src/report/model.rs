@@ -1,0 +1,261 @@
+//! The report model: one serde structure that every output format renders. Field names of
+//! the JSON output (schema version 1) are fixed by PRODUCT.md; fields may be added, never
+//! renamed. Times are RFC 3339, durations are seconds, `null` means "does not apply".
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::facts::CommitId;
+
+/// JSON schema version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole analysis of one repository.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub repository: RepositoryInfo,
+    pub generated_at: DateTime<Utc>,
+    pub settings: Settings,
+    pub releases: Vec<ReleaseRow>,
+    pub reverts: Vec<RevertRow>,
+    /// Post-release fixes (`Fixes: <sha>` trailers), a second failure signal kept apart from
+    /// reverts in every number.
+    pub fixes: Vec<FixRow>,
+    pub summary: Summary,
+    /// What release sizes left out, and how much.
+    pub excluded: Excluded,
+    /// Problems that did not stop the run (also printed to stderr).
+    pub warnings: Vec<String>,
+}
+
+/// Where the report came from.
+#[derive(Clone, Debug, Serialize)]
+pub struct RepositoryInfo {
+    pub path: String,
+    /// The commit HEAD points at; `null` in an empty repository.
+    pub head: Option<CommitId>,
+}
+
+/// The settings the analysis used.
+#[derive(Clone, Debug, Serialize)]
+pub struct Settings {
+    /// `tags` or `deploys`.
+    pub source: String,
+    pub tag_pattern: String,
+    pub prereleases: bool,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub exclude: Vec<String>,
+    pub include_all: bool,
+    pub deploys: Option<String>,
+    pub incidents: Option<String>,
+    pub incident_pattern: String,
+    pub failure: String,
+    pub component_depth: usize,
+    pub lookback_days: u32,
+    pub window_days: u32,
+}
+
+/// One release (or deploy).
+#[derive(Clone, Debug, Serialize)]
+pub struct ReleaseRow {
+    pub tag: String,
+    /// Other tags on the same commit, merged into this release.
+    pub other_tags: Vec<String>,
+    pub version: Option<String>,
+    pub stream: String,
+    pub commit: CommitId,
+    pub time: DateTime<Utc>,
+    /// Tag of the previous release on this release's line.
+    pub previous: Option<String>,
+    pub interval_seconds: Option<i64>,
+    pub commits: u64,
+    pub merges: u64,
+    pub authors: u64,
+    /// Size: `git diff --shortstat --no-renames PREVIOUS TAG`, less excluded paths.
+    /// `null` for the first release of a line.
+    pub files_changed: Option<u64>,
+    pub lines_added: Option<u64>,
+    pub lines_deleted: Option<u64>,
+    pub lines_changed: Option<u64>,
+    /// Lines left out of the size by the exclusion rules.
+    pub excluded_lines: Option<u64>,
+    /// Churn: the same counts summed over the release's non-merge commits.
+    pub churn_lines_added: u64,
+    pub churn_lines_deleted: u64,
+    pub lead_time_median_seconds: Option<i64>,
+    pub lead_time_p90_seconds: Option<i64>,
+    pub failed: bool,
+    /// Post-release reverts that undid commits of this release.
+    pub reverts: Vec<CommitId>,
+    /// Post-release fixes (`Fixes:` trailers) of commits of this release.
+    pub fixes: Vec<CommitId>,
+    pub time_to_restore_seconds: Option<i64>,
+    /// Whether the release is inside `--since`/`--until` (releases outside are kept only as
+    /// previous releases and are not listed).
+    #[serde(skip)]
+    pub in_window: bool,
+}
+
+/// Kind of a revert.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevertKind {
+    PostRelease,
+    PreRelease,
+    Reapply,
+    Unresolved,
+}
+
+/// How a revert was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevertMethod {
+    /// `This reverts commit <sha>`.
+    Message,
+    /// `Revert "…"` with `Reverts owner/repo#N` or `(#N)`.
+    PullRequest,
+    /// `Revert "<subject>"` alone, matched by subject.
+    Subject,
+    /// The diff is the exact inverse of an earlier commit (patch id).
+    PatchId,
+}
+
+/// One revert commit.
+#[derive(Clone, Debug, Serialize)]
+pub struct RevertRow {
+    pub commit: CommitId,
+    pub time: DateTime<Utc>,
+    pub subject: String,
+    pub reverted: Vec<CommitId>,
+    pub kind: RevertKind,
+    pub method: RevertMethod,
+    pub incident_linked: bool,
+    pub incident_refs: Vec<String>,
+    pub introduced_in: Option<String>,
+    pub shipped_in: Option<String>,
+    pub components: Vec<String>,
+    pub repeat: bool,
+}
+
+/// One `Fixes: <sha>` commit.
+#[derive(Clone, Debug, Serialize)]
+pub struct FixRow {
+    pub commit: CommitId,
+    pub time: DateTime<Utc>,
+    pub subject: String,
+    pub fixed: Vec<CommitId>,
+    /// Whether the fixed commit had shipped before the fix was written.
+    pub post_release: bool,
+    pub introduced_in: Option<String>,
+}
+
+/// Totals and the findings.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub releases: u64,
+    pub change_failure_rate: Option<f64>,
+    pub median_interval_seconds: Option<i64>,
+    pub releases_per_week: Option<f64>,
+    pub time_to_restore_median_seconds: Option<i64>,
+    pub size_vs_failure: SizeVsFailure,
+    pub repeat_incidents: RepeatIncidents,
+    pub cadence: Cadence,
+    /// Per release stream, when there is more than one.
+    pub streams: Vec<StreamSummary>,
+    pub headline: String,
+}
+
+/// Cadence of one stream.
+#[derive(Clone, Debug, Serialize)]
+pub struct StreamSummary {
+    pub stream: String,
+    pub releases: u64,
+    pub median_interval_seconds: Option<i64>,
+    pub releases_per_week: Option<f64>,
+    pub cadence: Cadence,
+}
+
+/// The small-changes argument (PRODUCT.md).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SizeVsFailure {
+    pub quartiles: Vec<Quartile>,
+    pub auc: Option<f64>,
+    pub p_value: Option<f64>,
+    pub spearman_rho: Option<f64>,
+    pub risk_ratio: Option<f64>,
+    pub risk_ratio_ci95: Option<[f64; 2]>,
+    pub per_commit_revert_rate: Vec<Option<f64>>,
+    pub restore_vs_size_rho: Option<f64>,
+    /// `bigger_riskier`, `not_riskier`, `smaller_riskier` or `insufficient_evidence`.
+    pub verdict: String,
+}
+
+/// One size quartile of releases.
+#[derive(Clone, Debug, Serialize)]
+pub struct Quartile {
+    pub quartile: u8,
+    pub min_lines: u64,
+    pub max_lines: u64,
+    pub releases: u64,
+    pub failed: u64,
+    pub failure_rate: Option<f64>,
+    pub time_to_restore_median_seconds: Option<i64>,
+    pub restored: u64,
+    pub commits: u64,
+    pub reverted_commits: u64,
+}
+
+/// Repeat incidents.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RepeatIncidents {
+    pub rate: Option<f64>,
+    pub incidents: u64,
+    pub repeats: u64,
+    pub top_components: Vec<ComponentCount>,
+}
+
+/// A component and how many post-release reverts touched it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ComponentCount {
+    pub component: String,
+    pub incidents: u64,
+}
+
+/// Release cadence over time.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Cadence {
+    pub windows: Vec<CadenceWindow>,
+    pub trend: Trend,
+}
+
+/// One rolling window.
+#[derive(Clone, Debug, Serialize)]
+pub struct CadenceWindow {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub releases: u64,
+    pub releases_per_week: f64,
+    pub median_interval_seconds: Option<i64>,
+}
+
+/// Releasing more or less often than a year ago.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Trend {
+    /// `more_often`, `less_often`, `steady` or `insufficient_data`.
+    pub direction: String,
+    /// Releases per week over the last 365 days.
+    pub recent_releases_per_week: Option<f64>,
+    /// Releases per week over the 365 days before that.
+    pub year_ago_releases_per_week: Option<f64>,
+}
+
+/// What sizes left out.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Excluded {
+    /// The rules in force: lock file names, `.gitattributes` attributes, `--exclude` globs.
+    pub rules: Vec<String>,
+    pub files: u64,
+    pub lines: u64,
+}
