@@ -35,6 +35,8 @@ pub struct Config {
     pub excludes: Vec<String>,
     pub include_all: bool,
     pub deploys: Option<PathBuf>,
+    /// `--incidents FILE`.
+    pub incidents: Option<PathBuf>,
     pub no_cache: bool,
     pub color: ColorChoice,
     pub quiet: bool,
@@ -61,16 +63,29 @@ impl Config {
             tag_pattern,
             tag_pattern_is_default,
             prereleases: args.prereleases,
-            since: args.since.as_deref().map(|d| parse_date("--since", d, false)).transpose()?,
-            until: args.until.as_deref().map(|d| parse_date("--until", d, true)).transpose()?,
+            since: args
+                .since
+                .as_deref()
+                .map(|d| parse_date("--since", d, false))
+                .transpose()?,
+            until: args
+                .until
+                .as_deref()
+                .map(|d| parse_date("--until", d, true))
+                .transpose()?,
             excludes: args.exclude.clone(),
             include_all: args.include_all,
             deploys: args.deploys.clone(),
+            incidents: args.incidents.clone(),
             no_cache: args.no_cache,
             color: args.color.unwrap_or(ColorChoice::Auto),
             quiet: args.quiet,
-            failure: FailureMode::Any,
-            incident_pattern: compile("incident", DEFAULT_INCIDENT_PATTERN)?,
+            failure: args.failure.unwrap_or(FailureMode::Any),
+            incident_pattern: compile_incident_pattern(
+                args.incident_pattern
+                    .as_deref()
+                    .unwrap_or(DEFAULT_INCIDENT_PATTERN),
+            )?,
             component_depth: 2,
             lookback_days: 180,
             window_days: 90,
@@ -85,6 +100,19 @@ pub fn compile(what: &'static str, pattern: &str) -> Result<Regex> {
         pattern: pattern.to_string(),
         message: e.to_string(),
     })
+}
+
+/// Compiles the incident pattern case-insensitively (as PRODUCT.md's default is); a user
+/// pattern can turn that off with `(?-i)`.
+pub fn compile_incident_pattern(pattern: &str) -> Result<Regex> {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| Error::BadPattern {
+            what: "incident",
+            pattern: pattern.to_string(),
+            message: e.to_string(),
+        })
 }
 
 /// Parses `YYYY-MM-DD` (start of day UTC, or end of day when `end_of_day`) or RFC 3339.
@@ -104,7 +132,9 @@ pub fn parse_date(what: &str, text: &str, end_of_day: bool) -> Result<i64> {
     }
     Err(Error::BadValue {
         what: what.to_string(),
-        message: format!("`{text}` is not a date; use YYYY-MM-DD or RFC 3339 (2024-05-01T12:00:00Z)"),
+        message: format!(
+            "`{text}` is not a date; use YYYY-MM-DD or RFC 3339 (2024-05-01T12:00:00Z)"
+        ),
     })
 }
 
@@ -114,8 +144,14 @@ mod tests {
 
     #[test]
     fn dates_parse_as_utc_day_bounds() {
-        assert_eq!(parse_date("x", "2024-01-02", false).ok(), Some(1_704_153_600));
-        assert_eq!(parse_date("x", "2024-01-02", true).ok(), Some(1_704_239_999));
+        assert_eq!(
+            parse_date("x", "2024-01-02", false).ok(),
+            Some(1_704_153_600)
+        );
+        assert_eq!(
+            parse_date("x", "2024-01-02", true).ok(),
+            Some(1_704_239_999)
+        );
         assert_eq!(
             parse_date("x", "2024-01-02T00:00:00+01:00", false).ok(),
             Some(1_704_150_000)

@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod facts;
 pub mod git;
+pub mod incidents;
 pub mod report;
 
 use error::Result;

@@ -1,0 +1,387 @@
+//! The git part of finding reverts whose message was rewritten: for each non-merge commit, the
+//! set of changes against its first parent as `(path, old blob, new blob, old mode, new mode)`
+//! — a walk of the two trees that skips equal subtrees and never reads a blob — reduced to a
+//! digest of the set and of its inverse (old and new swapped). Two commits undo each other
+//! exactly when one's forward digest is the other's inverse digest; matching them is pure
+//! ([`crate::analysis::reverts::inverse_pairs`]).
+
+use std::cmp::Ordering;
+use std::path::Path;
+
+use git2::{Oid, Repository, Tree};
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::facts::{ChangeDigest, CommitId, History};
+
+use super::{git_error, to_oid, Repo};
+
+/// Commits per rayon task.
+const CHUNK: usize = 64;
+
+/// One side of a change: blob (or submodule commit) id and file mode.
+type Side = Option<(Oid, i32)>;
+
+/// One changed path.
+#[derive(Debug, PartialEq, Eq)]
+struct Change {
+    path: Vec<u8>,
+    old: Side,
+    new: Side,
+}
+
+/// The change digests of every non-merge commit of `history` that changes something
+/// (root commits against the empty tree). In history order.
+///
+/// Runs on rayon's pool with one repository handle per worker. A missing commit or tree is an
+/// error naming it.
+pub fn change_digests(git_dir: &Path, history: &History) -> Result<Vec<ChangeDigest>> {
+    let ids: Vec<CommitId> = history
+        .commits
+        .iter()
+        .filter(|c| !c.is_merge())
+        .map(|c| c.id)
+        .collect();
+    let chunks: Vec<Result<Vec<ChangeDigest>>> = ids
+        .par_chunks(CHUNK)
+        .map_init(
+            || Repo::reopen(git_dir),
+            |repo, chunk| {
+                let repo = repo.as_ref().map_err(|e| Error::OpenRepository {
+                    path: git_dir.to_path_buf(),
+                    message: e.to_string(),
+                })?;
+                let mut out = Vec::with_capacity(chunk.len());
+                for &id in chunk {
+                    if let Some(d) = commit_digest(repo, id)? {
+                        out.push(d);
+                    }
+                }
+                Ok(out)
+            },
+        )
+        .collect();
+    let mut digests = Vec::with_capacity(ids.len());
+    for chunk in chunks {
+        digests.extend(chunk?);
+    }
+    Ok(digests)
+}
+
+/// The digest of one commit, or `None` for a merge or a commit that changes nothing.
+fn commit_digest(repo: &Repository, id: CommitId) -> Result<Option<ChangeDigest>> {
+    let commit = repo
+        .find_commit(to_oid(id))
+        .map_err(|e| git_error(format!("reading commit {id}"), &e))?;
+    if commit.parent_count() > 1 {
+        return Ok(None);
+    }
+    let new = commit.tree_id();
+    let old = match commit.parent_ids().next() {
+        Some(p) => Some(
+            repo.find_commit(p)
+                .map_err(|e| git_error(format!("reading commit {p}, parent of {id}"), &e))?
+                .tree_id(),
+        ),
+        None => None,
+    };
+    let changes = changes(repo, old, new)
+        .map_err(|e| git_error(format!("reading the trees of commit {id}"), &e))?;
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ChangeDigest {
+        commit: id,
+        forward: digest(&changes, false),
+        inverse: digest(&changes, true),
+    }))
+}
+
+/// The changed paths from tree `old` (none: empty) to tree `new`, sorted by path.
+fn changes(
+    repo: &Repository,
+    old: Option<Oid>,
+    new: Oid,
+) -> std::result::Result<Vec<Change>, git2::Error> {
+    let mut out = Vec::new();
+    if old != Some(new) {
+        walk(repo, old, Some(new), &mut Vec::new(), &mut out)?;
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+const TREE_MODE: i32 = 0o040_000;
+
+/// A tree entry with its git sort key (name, plus `/` for a tree).
+struct Entry {
+    key: Vec<u8>,
+    id: Oid,
+    mode: i32,
+}
+
+impl Entry {
+    fn is_tree(&self) -> bool {
+        self.mode == TREE_MODE
+    }
+}
+
+fn entries(tree: Option<&Tree<'_>>) -> Vec<Entry> {
+    let Some(tree) = tree else {
+        return Vec::new();
+    };
+    tree.iter()
+        .map(|e| {
+            let mode = e.filemode_raw();
+            let mut key = e.name_bytes().to_vec();
+            if mode == TREE_MODE {
+                key.push(b'/');
+            }
+            Entry {
+                key,
+                id: e.id(),
+                mode,
+            }
+        })
+        .collect()
+}
+
+fn walk(
+    repo: &Repository,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    prefix: &mut Vec<u8>,
+    out: &mut Vec<Change>,
+) -> std::result::Result<(), git2::Error> {
+    let old_tree = old.map(|o| repo.find_tree(o)).transpose()?;
+    let new_tree = new.map(|o| repo.find_tree(o)).transpose()?;
+    let olds = entries(old_tree.as_ref());
+    let news = entries(new_tree.as_ref());
+    let (mut i, mut j) = (0, 0);
+    while i < olds.len() || j < news.len() {
+        let order = match (olds.get(i), news.get(j)) {
+            (Some(x), Some(y)) => x.key.cmp(&y.key),
+            (Some(_), None) => Ordering::Less,
+            _ => Ordering::Greater,
+        };
+        match order {
+            Ordering::Less => {
+                one_side(repo, &olds[i], true, prefix, out)?;
+                i += 1;
+            }
+            Ordering::Greater => {
+                one_side(repo, &news[j], false, prefix, out)?;
+                j += 1;
+            }
+            Ordering::Equal => {
+                let (x, y) = (&olds[i], &news[j]);
+                if x.id != y.id || x.mode != y.mode {
+                    if x.is_tree() && y.is_tree() {
+                        let len = prefix.len();
+                        prefix.extend_from_slice(&x.key);
+                        walk(repo, Some(x.id), Some(y.id), prefix, out)?;
+                        prefix.truncate(len);
+                    } else {
+                        out.push(Change {
+                            path: joined(prefix, &x.key),
+                            old: Some((x.id, x.mode)),
+                            new: Some((y.id, y.mode)),
+                        });
+                    }
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An entry present on one side only: a deleted (`old`) or added path, or every path under
+/// a deleted or added tree.
+fn one_side(
+    repo: &Repository,
+    e: &Entry,
+    old: bool,
+    prefix: &mut Vec<u8>,
+    out: &mut Vec<Change>,
+) -> std::result::Result<(), git2::Error> {
+    if e.is_tree() {
+        let len = prefix.len();
+        prefix.extend_from_slice(&e.key);
+        let r = if old {
+            walk(repo, Some(e.id), None, prefix, out)
+        } else {
+            walk(repo, None, Some(e.id), prefix, out)
+        };
+        prefix.truncate(len);
+        return r;
+    }
+    let side = Some((e.id, e.mode));
+    out.push(Change {
+        path: joined(prefix, &e.key),
+        old: if old { side } else { None },
+        new: if old { None } else { side },
+    });
+    Ok(())
+}
+
+fn joined(prefix: &[u8], name: &[u8]) -> Vec<u8> {
+    let mut p = Vec::with_capacity(prefix.len() + name.len());
+    p.extend_from_slice(prefix);
+    p.extend_from_slice(name);
+    p
+}
+
+/// SHA-1 (via libgit2's object hashing) of the sorted change set, sides swapped when `swap`.
+fn digest(changes: &[Change], swap: bool) -> [u8; 20] {
+    let mut buf = Vec::with_capacity(changes.len() * 80);
+    let side = |buf: &mut Vec<u8>, s: Side| match s {
+        Some((id, mode)) => {
+            buf.extend_from_slice(id.as_bytes());
+            buf.extend_from_slice(&mode.to_le_bytes());
+        }
+        None => buf.extend_from_slice(&[0u8; 24]),
+    };
+    for c in changes {
+        buf.extend_from_slice(&c.path);
+        buf.push(0);
+        let (o, n) = if swap { (c.new, c.old) } else { (c.old, c.new) };
+        side(&mut buf, o);
+        side(&mut buf, n);
+    }
+    let mut out = [0u8; 20];
+    // Hashing a buffer in memory cannot fail; a zero digest would only match other zeros.
+    if let Ok(oid) = Oid::hash_object(git2::ObjectType::Blob, &buf) {
+        out.copy_from_slice(&oid.as_bytes()[..20]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::reverts::inverse_pairs;
+    use git2::{Signature, Time};
+
+    /// Commits `files` (path → content; `None` deletes) on top of HEAD at time `t`.
+    fn commit(repo: &Repository, t: i64, msg: &str, files: &[(&str, Option<&str>)]) -> Oid {
+        let sig = Signature::new("A U Thor", "a@example.com", &Time::new(t, 0)).expect("sig");
+        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let mut index = repo.index().expect("index");
+        if let Some(p) = &parent {
+            index
+                .read_tree(&p.tree().expect("tree"))
+                .expect("read tree");
+        }
+        for (path, content) in files {
+            match content {
+                Some(text) => {
+                    let blob = repo.blob(text.as_bytes()).expect("blob");
+                    let entry = git2::IndexEntry {
+                        ctime: git2::IndexTime::new(0, 0),
+                        mtime: git2::IndexTime::new(0, 0),
+                        dev: 0,
+                        ino: 0,
+                        mode: 0o100_644,
+                        uid: 0,
+                        gid: 0,
+                        file_size: 0,
+                        id: blob,
+                        flags: 0,
+                        flags_extended: 0,
+                        path: path.as_bytes().to_vec(),
+                    };
+                    index.add(&entry).expect("add");
+                }
+                None => index.remove_path(Path::new(path)).expect("remove"),
+            }
+        }
+        let tree = repo
+            .find_tree(index.write_tree().expect("write tree"))
+            .expect("tree");
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, msg, &tree, &parents)
+            .expect("commit")
+    }
+
+    #[test]
+    fn exact_inverse_found_and_near_inverse_not() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let repo = Repository::init(dir.path()).expect("init");
+        let _root = commit(
+            &repo,
+            1000,
+            "root",
+            &[("a/x.txt", Some("1\n")), ("b.txt", Some("b\n"))],
+        );
+        let add = commit(
+            &repo,
+            2000,
+            "add stuff",
+            &[("a/x.txt", Some("2\n")), ("a/deep/y.txt", Some("y\n"))],
+        );
+        let _other = commit(&repo, 3000, "other", &[("b.txt", Some("c\n"))]);
+        // Rewritten message, exact inverse of `add`.
+        let undo = commit(
+            &repo,
+            4000,
+            "tidy up",
+            &[("a/x.txt", Some("1\n")), ("a/deep/y.txt", None)],
+        );
+        // Almost an inverse of `other` (different content): not a revert.
+        let _near = commit(&repo, 5000, "change b", &[("b.txt", Some("d\n"))]);
+        // Re-doing `add` exactly: the inverse of `undo`, a reapply.
+        let again = commit(
+            &repo,
+            6000,
+            "again",
+            &[("a/x.txt", Some("2\n")), ("a/deep/y.txt", Some("y\n"))],
+        );
+
+        let r = Repo::discover(Some(dir.path())).expect("open");
+        let head = r.head().expect("head").expect("born");
+        let history = crate::git::history::read_history(&r, &[head]).expect("history");
+        let digests = change_digests(&r.git_dir, &history).expect("digests");
+        assert_eq!(digests.len(), 6);
+        let mut pairs = inverse_pairs(&history, &digests);
+        pairs.sort();
+        let id = |o: Oid| crate::git::to_id(o);
+        let mut want = vec![(id(add), id(undo)), (id(undo), id(again))];
+        want.sort();
+        assert_eq!(pairs, want);
+    }
+
+    #[test]
+    fn change_set_matches_git_diff_tree() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let repo = Repository::init(dir.path()).expect("init");
+        let _root = commit(
+            &repo,
+            1000,
+            "root",
+            &[("a/x", Some("1")), ("a/z/q", Some("q")), ("c", Some("c"))],
+        );
+        let c = commit(
+            &repo,
+            2000,
+            "c",
+            &[
+                ("a/x", None),
+                ("a/z/q", None),
+                ("a/z/r", Some("r")),
+                ("d/e/f", Some("f")),
+                ("c", Some("cc")),
+            ],
+        );
+        let commit = repo.find_commit(c).expect("commit");
+        let old = commit.parent(0).expect("parent").tree_id();
+        let got: Vec<String> = changes(&repo, Some(old), commit.tree_id())
+            .expect("changes")
+            .iter()
+            .map(|ch| String::from_utf8_lossy(&ch.path).into_owned())
+            .collect();
+        // What `git diff-tree -r --name-only HEAD~ HEAD` lists, in its order.
+        assert_eq!(got, vec!["a/x", "a/z/q", "a/z/r", "c", "d/e/f"]);
+    }
+}
