@@ -24,6 +24,7 @@ use git_cadence::git::{self, Repo};
 use git_cadence::incidents::Incidents;
 use git_cadence::report::model::RevertKind;
 
+#[allow(clippy::too_many_lines)] // a linear script: read, analyse, print, check
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let path = PathBuf::from(

@@ -266,6 +266,20 @@ mod tests {
 
     /// Commits `files` (path → content; `None` deletes) on top of HEAD at time `t`.
     fn commit(repo: &Repository, t: i64, msg: &str, files: &[(&str, Option<&str>)]) -> Oid {
+        let entries: Vec<(&str, Option<(&str, u32)>)> = files
+            .iter()
+            .map(|&(p, c)| (p, c.map(|c| (c, 0o100_644))))
+            .collect();
+        commit_modes(repo, t, msg, &entries)
+    }
+
+    /// Like [`commit`], with a file mode per file.
+    fn commit_modes(
+        repo: &Repository,
+        t: i64,
+        msg: &str,
+        files: &[(&str, Option<(&str, u32)>)],
+    ) -> Oid {
         let sig = Signature::new("A U Thor", "a@example.com", &Time::new(t, 0)).expect("sig");
         let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
         let mut index = repo.index().expect("index");
@@ -276,14 +290,14 @@ mod tests {
         }
         for (path, content) in files {
             match content {
-                Some(text) => {
+                Some((text, mode)) => {
                     let blob = repo.blob(text.as_bytes()).expect("blob");
                     let entry = git2::IndexEntry {
                         ctime: git2::IndexTime::new(0, 0),
                         mtime: git2::IndexTime::new(0, 0),
                         dev: 0,
                         ino: 0,
-                        mode: 0o100_644,
+                        mode: *mode,
                         uid: 0,
                         gid: 0,
                         file_size: 0,
@@ -352,36 +366,73 @@ mod tests {
         assert_eq!(pairs, want);
     }
 
+    /// Pins the change set against git itself: `git diff-tree -r --no-renames --raw`.
     #[test]
     fn change_set_matches_git_diff_tree() {
         let dir = tempfile::TempDir::new().expect("tempdir");
         let repo = Repository::init(dir.path()).expect("init");
-        let _root = commit(
+        let _root = commit_modes(
             &repo,
             1000,
             "root",
-            &[("a/x", Some("1")), ("a/z/q", Some("q")), ("c", Some("c"))],
+            &[
+                ("a/x", Some(("1", 0o100_644))),
+                ("a/z/q", Some(("q", 0o100_644))),
+                ("c", Some(("c", 0o100_644))),
+                ("run", Some(("echo", 0o100_644))),
+            ],
         );
-        let c = commit(
+        let head = commit_modes(
             &repo,
             2000,
             "c",
             &[
                 ("a/x", None),
+                ("a/x/y", Some(("file became a directory", 0o100_644))),
                 ("a/z/q", None),
-                ("a/z/r", Some("r")),
-                ("d/e/f", Some("f")),
-                ("c", Some("cc")),
+                ("a/z/r", Some(("r", 0o100_644))),
+                ("d/e/f", Some(("f", 0o100_644))),
+                ("c", Some(("cc", 0o100_644))),
+                ("run", Some(("echo", 0o100_755))),
             ],
         );
-        let commit = repo.find_commit(c).expect("commit");
+        let commit = repo.find_commit(head).expect("commit");
         let old = commit.parent(0).expect("parent").tree_id();
-        let got: Vec<String> = changes(&repo, Some(old), commit.tree_id())
+        let mut got: Vec<String> = changes(&repo, Some(old), commit.tree_id())
             .expect("changes")
             .iter()
-            .map(|ch| String::from_utf8_lossy(&ch.path).into_owned())
+            .map(|ch| {
+                let side = |s: Side| s.map_or((0, Oid::ZERO_SHA1), |(id, mode)| (mode, id));
+                let ((om, oid), (nm, nid)) = (side(ch.old), side(ch.new));
+                format!(
+                    "{om:06o} {nm:06o} {oid} {nid} {}",
+                    String::from_utf8_lossy(&ch.path)
+                )
+            })
             .collect();
-        // What `git diff-tree -r --name-only HEAD~ HEAD` lists, in its order.
-        assert_eq!(got, vec!["a/x", "a/z/q", "a/z/r", "c", "d/e/f"]);
+        got.sort();
+        let out = std::process::Command::new("git")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .arg("--git-dir")
+            .arg(repo.path())
+            .args(["diff-tree", "-r", "--no-renames", "--raw", "--no-abbrev"])
+            .arg(old.to_string())
+            .arg(commit.tree_id().to_string())
+            .output()
+            .expect("git runs");
+        assert!(out.status.success());
+        let mut want: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| {
+                // ":100644 000000 <old> <new> D\tpath"
+                let (meta, path) = l.split_once('\t').expect("tab");
+                let f: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+                format!("{} {} {} {} {path}", f[0], f[1], f[2], f[3])
+            })
+            .collect();
+        want.sort();
+        assert_eq!(want.len(), 7, "{want:?}");
+        assert_eq!(got, want);
     }
 }
