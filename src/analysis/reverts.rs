@@ -16,7 +16,8 @@
 //! - **Method order**: `This reverts commit` wins; then a PR number (`Reverts owner/repo#N` or
 //!   `Reverts #N` in the body, or the quoted subject ending in `(#N)` or being
 //!   `Merge pull request #N …`); then the quoted subject. A PR number that no earlier commit
-//!   merged falls back to the subject. A commit with a revert message none of whose targets is
+//!   merged falls back to the subject, and so does a `This reverts commit` whose shas are all
+//!   missing (rebased away) when the subject is `Revert "…"`. A commit with a revert message none of whose targets is
 //!   found is still a revert (`unresolved`) — unless an inverse diff names its target, which
 //!   then resolves it (method `patch_id`, the message's target kept in `unresolved_targets`).
 //! - **Merges** are never reverts and never `Fixes:` commits (they carry merged messages).
@@ -175,20 +176,23 @@ fn claim(commit: &CommitFacts) -> Option<Claim> {
             return Some(Claim::Shas(shas.clone()));
         }
     }
-    if let Some(inner) = revert_subject(commit.subject()) {
-        let number = body_pr(&commit.message)
-            .or_else(|| trailing_pr(inner))
-            .or_else(|| merge_pr(inner));
-        return Some(match number {
-            Some(number) => Claim::PullRequest {
-                number,
-                subject: inner.to_string(),
-            },
-            None => Claim::Subject(inner.to_string()),
-        });
-    }
     // The phrase without any sha we could read: still a revert, unresolved.
-    shas.map(Claim::Shas)
+    subject_claim(commit).or(shas.map(Claim::Shas))
+}
+
+/// The claim of a `Revert "<subject>"` subject: a pull request number, else the subject.
+fn subject_claim(commit: &CommitFacts) -> Option<Claim> {
+    let inner = revert_subject(commit.subject())?;
+    let number = body_pr(&commit.message)
+        .or_else(|| trailing_pr(inner))
+        .or_else(|| merge_pr(inner));
+    Some(match number {
+        Some(number) => Claim::PullRequest {
+            number,
+            subject: inner.to_string(),
+        },
+        None => Claim::Subject(inner.to_string()),
+    })
 }
 
 /// `(cherry picked from commit <sha>)` lines.
@@ -418,6 +422,17 @@ impl<'h> Indexes<'h> {
                 }
             }
             Claim::Subject(subject) => by_subject(subject, &mut found),
+        }
+        // A sha that is gone (the reverted commit was rebased away) but a `Revert "…"`
+        // subject that still names it: resolve by the subject, keeping the sha's note.
+        if found.targets.is_empty() && matches!(claim, Claim::Shas(_)) {
+            if let Some(alt) = subject_claim(&history.commits[c as usize]) {
+                let mut alt = self.resolve(c, &alt);
+                if !alt.targets.is_empty() {
+                    alt.unresolved = found.unresolved;
+                    return alt;
+                }
+            }
         }
         found
     }
@@ -1142,7 +1157,7 @@ mod tests {
             "c1",
             Some(c2),
             300,
-            "Revert \"one\"\n\nThis reverts commit abcdef1.",
+            "Undo one\n\nThis reverts commit abcdef1.",
         );
         let c4 = b.c(
             "c2",
@@ -1171,6 +1186,34 @@ mod tests {
         );
         assert_eq!((a.counts.unresolved, a.counts.resolved), (3, 0));
         assert!(!a.per_release[0].failed);
+    }
+
+    #[test]
+    fn missing_sha_falls_back_to_the_revert_subject() {
+        let mut b = Build::default();
+        let c1 = b.c("5a1", None, 100, "init");
+        let c2 = b.c("5a2", Some(c1), 200, "feat");
+        let _c3 = b.c(
+            "5a3",
+            Some(c2),
+            400,
+            "Revert \"feat\"\n\nThis reverts commit 8888888888888.",
+        );
+        let h = b.history();
+        let a = run(&h, &releases(&h, &[("v1.0", "5a2", 300)]), &[]);
+        let r = row(&a, "5a3");
+        assert_eq!(
+            (r.method, r.kind, r.reverted.clone()),
+            (
+                RevertMethod::Subject,
+                RevertKind::PostRelease,
+                vec![id("5a2")]
+            )
+        );
+        assert_eq!(
+            r.unresolved_targets,
+            vec!["8888888888888 (not in the history read)".to_string()]
+        );
     }
 
     #[test]
