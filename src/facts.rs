@@ -205,4 +205,6 @@ pub struct ChangeDigest {
     pub commit: CommitId,
     pub forward: [u8; 20],
     pub inverse: [u8; 20],
+    /// Every change deletes a path (nothing added or modified).
+    pub deletes_only: bool,
 }

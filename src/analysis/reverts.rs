@@ -15,7 +15,9 @@
 //!   (`*`, `-`) and line breaks, ending at the first other word (`, reversing changes made to`).
 //! - **Method order**: `This reverts commit` wins; then a PR number (`Reverts owner/repo#N` or
 //!   `Reverts #N` in the body, or the quoted subject ending in `(#N)` or being
-//!   `Merge pull request #N …`); then the quoted subject. A PR number that no earlier commit
+//!   `Merge pull request #N …` — then the merging commit must have exactly that subject, since
+//!   a history that absorbed another repository also has its PR numbers); then the quoted
+//!   subject. A PR number that no earlier commit
 //!   merged falls back to the subject, and so does a `This reverts commit` whose shas are all
 //!   missing (rebased away) when the subject is `Revert "…"`. A commit with a revert message none of whose targets is
 //!   found is still a revert (`unresolved`) — unless an inverse diff names its target, which
@@ -82,8 +84,15 @@ pub struct RevertAnalysis {
 enum Claim {
     /// `This reverts commit(s) …`; the shas (may be empty when none could be read).
     Shas(Vec<String>),
-    /// A hosted-PR revert of PR `number`; the quoted subject, to fall back on.
-    PullRequest { number: u64, subject: String },
+    /// A hosted-PR revert of PR `number`; the quoted subject, to fall back on. When the
+    /// number comes from the quoted subject itself (`from_subject`), the merging commit must
+    /// carry that subject exactly: a history that absorbed another repository (a subtree
+    /// merge) has that repository's PR numbers too, and a bare number would pick the wrong one.
+    PullRequest {
+        number: u64,
+        subject: String,
+        from_subject: bool,
+    },
     /// `Revert "<subject>"`.
     Subject(String),
 }
@@ -183,13 +192,15 @@ fn claim(commit: &CommitFacts) -> Option<Claim> {
 /// The claim of a `Revert "<subject>"` subject: a pull request number, else the subject.
 fn subject_claim(commit: &CommitFacts) -> Option<Claim> {
     let inner = revert_subject(commit.subject())?;
-    let number = body_pr(&commit.message)
-        .or_else(|| trailing_pr(inner))
-        .or_else(|| merge_pr(inner));
+    let (number, from_subject) = match body_pr(&commit.message) {
+        Some(n) => (Some(n), false),
+        None => (trailing_pr(inner).or_else(|| merge_pr(inner)), true),
+    };
     Some(match number {
         Some(number) => Claim::PullRequest {
             number,
             subject: inner.to_string(),
+            from_subject,
         },
         None => Claim::Subject(inner.to_string()),
     })
@@ -292,6 +303,11 @@ fn latest_before(history: &History, candidates: &[CommitIdx], c: CommitIdx) -> O
 /// From the per-commit change digests, the pairs `(reverted, revert)` where the revert's
 /// change set is the exact inverse of the reverted commit's and the reverted commit is the
 /// latest such one committed before it. Digests of commits not in `history` are ignored.
+///
+/// A commit that only deletes files is never taken for a revert here: deleting exactly the
+/// files an earlier commit added, untouched since, is what removing or moving a feature looks
+/// like too (ansible's 2020 migration of modules to collections), and without a message
+/// saying "revert" we do not claim it.
 #[must_use]
 pub fn inverse_pairs(history: &History, digests: &[ChangeDigest]) -> Vec<(CommitId, CommitId)> {
     let mut by_forward: HashMap<[u8; 20], Vec<CommitIdx>> = HashMap::new();
@@ -305,6 +321,9 @@ pub fn inverse_pairs(history: &History, digests: &[ChangeDigest]) -> Vec<(Commit
         let Some(c) = history.idx(&d.commit) else {
             continue;
         };
+        if d.deletes_only {
+            continue;
+        }
         if let Some(cands) = by_forward.get(&d.inverse) {
             if let Some(a) = latest_before(history, cands, c) {
                 pairs.push((history.commits[a as usize].id, d.commit));
@@ -402,12 +421,25 @@ impl<'h> Indexes<'h> {
                     }
                 }
             }
-            Claim::PullRequest { number, subject } => {
-                if let Some(t) = self
+            Claim::PullRequest {
+                number,
+                subject,
+                from_subject,
+            } => {
+                let merged: Vec<CommitIdx> = self
                     .by_pr
                     .get(number)
-                    .and_then(|cands| latest_before(history, cands, c))
-                {
+                    .map(|cands| {
+                        cands
+                            .iter()
+                            .copied()
+                            .filter(|&t| {
+                                !from_subject || history.commits[t as usize].subject() == subject
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if let Some(t) = latest_before(history, &merged, c) {
                     found.method = RevertMethod::PullRequest;
                     found.targets.push(t);
                 } else {
@@ -1316,12 +1348,15 @@ mod tests {
         let c3 = b.c("f3", Some(c2), 400, "tidy up");
         let c4 = b.c("f4", Some(c3), 500, &msg_reverting("feat", "f2"));
         // A message revert whose sha is gone (rebased away), resolved by its inverse diff.
-        let _c5 = b.c(
+        let c5 = b.c(
             "f5",
             Some(c4),
             600,
             "Undo\n\nThis reverts commit 7777777777.",
         );
+        let c6 = b.c("f6", Some(c5), 650, "feat again");
+        let c7 = b.c("f7", Some(c6), 700, "no feat after all");
+        let _c8 = b.c("f8", Some(c7), 800, "remove feat files");
         let h = b.history();
         let rs = releases(&h, &[("v1.0", "f2", 300)]);
         // Digests: f3 and f4 both undo f2; f5 undoes f1.
@@ -1329,6 +1364,7 @@ mod tests {
             commit: id(label),
             forward: [fwd; 20],
             inverse: [inv; 20],
+            deletes_only: false,
         };
         let digests = vec![
             d("f1", 1, 2),
@@ -1336,6 +1372,14 @@ mod tests {
             d("f3", 4, 3),
             d("f4", 4, 3),
             d("f5", 2, 1),
+            // Re-does f2 (so reapplies f4, the latest earlier inverse); f7 undoes f6, not f2.
+            d("f6", 3, 4),
+            d("f7", 4, 3),
+            // Deletions only: never a revert by diff alone.
+            ChangeDigest {
+                deletes_only: true,
+                ..d("f8", 4, 3)
+            },
         ];
         let mut pairs = inverse_pairs(&h, &digests);
         pairs.sort();
@@ -1343,6 +1387,8 @@ mod tests {
             (id("f1"), id("f5")),
             (id("f2"), id("f3")),
             (id("f2"), id("f4")),
+            (id("f4"), id("f6")),
+            (id("f6"), id("f7")),
         ];
         want.sort();
         assert_eq!(pairs, want, "the latest earlier commit is the one undone");
@@ -1364,7 +1410,10 @@ mod tests {
             (RevertMethod::PatchId, vec![id("f1")])
         );
         assert_eq!(r5.unresolved_targets.len(), 1);
-        assert_eq!((a.counts.by_patch_id, a.counts.by_message), (2, 1));
+        assert_eq!(row(&a, "f6").kind, RevertKind::Reapply);
+        assert_eq!(row(&a, "f7").reverted, vec![id("f6")]);
+        assert!(!is_revert(&a, "f8"));
+        assert_eq!((a.counts.by_patch_id, a.counts.by_message), (4, 1));
         // Without the pairs, f3 is no revert at all.
         assert!(!is_revert(&run(&h, &rs, &[]), "f3"));
     }
@@ -1416,11 +1465,19 @@ mod tests {
             "Revert \"Add widget\"\n\nReverts acme/app#12",
         );
         let r2 = b.c("1a7", Some(r1), 410, "Revert \"Add gadget (#34)\" (#35)");
-        let _r3 = b.c(
+        let r3 = b.c(
             "1a8",
             Some(r2),
             420,
             "Revert \"Add thing\"\n\nReverts acme/app#99",
+        );
+        // PR #12 of another repository (absorbed by a subtree merge): the number alone must
+        // not pick our #12.
+        let _r4 = b.c(
+            "1a9",
+            Some(r3),
+            430,
+            "Revert \"Merge pull request #12 from other/repo\"",
         );
         let h = b.history();
         let rs = releases(&h, &[("v1.0", "1a5", 300)]);
@@ -1444,7 +1501,20 @@ mod tests {
             (p3.method, p3.reverted.clone()),
             (RevertMethod::Subject, vec![id("1a5")])
         );
-        assert_eq!(a.counts.by_pull_request, 2);
+        let p4 = row(&a, "1a9");
+        assert_eq!(
+            (p4.method, p4.kind),
+            (RevertMethod::PullRequest, RevertKind::Unresolved)
+        );
+        assert_eq!(
+            p4.unresolved_targets,
+            vec![
+                "#12 (no earlier commit merged this pull request)".to_string(),
+                "\"Merge pull request #12 from other/repo\" (no earlier commit has this subject)"
+                    .to_string()
+            ]
+        );
+        assert_eq!(a.counts.by_pull_request, 3);
     }
 
     #[test]

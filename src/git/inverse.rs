@@ -94,6 +94,7 @@ fn commit_digest(repo: &Repository, id: CommitId) -> Result<Option<ChangeDigest>
         commit: id,
         forward: digest(&changes, false),
         inverse: digest(&changes, true),
+        deletes_only: changes.iter().all(|c| c.new.is_none()),
     }))
 }
 
@@ -345,6 +346,10 @@ mod tests {
         );
         // Almost an inverse of `other` (different content): not a revert.
         let _near = commit(&repo, 5000, "change b", &[("b.txt", Some("d\n"))]);
+        // Deleting exactly what `add_only` added: removal, not a revert (see `inverse_pairs`).
+        let add_only = commit(&repo, 4500, "add tool", &[("tool.txt", Some("t\n"))]);
+        let _remove = commit(&repo, 4600, "remove tool", &[("tool.txt", None)]);
+        let _ = add_only;
         // Re-doing `add` exactly: the inverse of `undo`, a reapply.
         let again = commit(
             &repo,
@@ -357,7 +362,8 @@ mod tests {
         let head = r.head().expect("head").expect("born");
         let history = crate::git::history::read_history(&r, &[head]).expect("history");
         let digests = change_digests(&r.git_dir, &history).expect("digests");
-        assert_eq!(digests.len(), 6);
+        assert_eq!(digests.len(), 8);
+        assert_eq!(digests.iter().filter(|d| d.deletes_only).count(), 1);
         let mut pairs = inverse_pairs(&history, &digests);
         pairs.sort();
         let id = |o: Oid| crate::git::to_id(o);
