@@ -9,7 +9,7 @@
 //!   revert — smaller committer time, and on equal times the commit that comes later in the
 //!   children-first history (an ancestor is earlier than its descendant). Of several earlier
 //!   candidates the latest wins.
-//! - **Shas in messages** are 7 to 40 hex digits (git never abbreviates below 7), resolved by
+//! - **Shas in messages** (also `Revert "<sha>"`, which counts as method `message`) are 7 to 40 hex digits (git never abbreviates below 7), resolved by
 //!   unique prefix among the history's commits; an ambiguous prefix stays unresolved with a note.
 //!   After `This reverts commit(s)` a list is read: shas separated by commas, `and`, bullets
 //!   (`*`, `-`) and line breaks, ending at the first other word (`, reversing changes made to`).
@@ -183,6 +183,12 @@ fn claim(commit: &CommitFacts) -> Option<Claim> {
     if let Some(shas) = &shas {
         if !shas.is_empty() {
             return Some(Claim::Shas(shas.clone()));
+        }
+    }
+    // `Revert "<sha>"`: a sha where the subject would be.
+    if let Some(inner) = revert_subject(commit.subject()) {
+        if (MIN_SHA..=40).contains(&inner.len()) && inner.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Some(Claim::Shas(vec![inner.to_ascii_lowercase()]));
         }
     }
     // The phrase without any sha we could read: still a revert, unresolved.
@@ -1245,6 +1251,26 @@ mod tests {
         assert_eq!(
             r.unresolved_targets,
             vec!["8888888888888 (not in the history read)".to_string()]
+        );
+    }
+
+    #[test]
+    fn a_sha_quoted_as_the_subject_is_a_sha() {
+        let mut b = Build::default();
+        let c1 = b.c("6a1", None, 100, "init");
+        let c2 = b.c("6a2", Some(c1), 200, "feat");
+        let _c3 = b.c(
+            "6a3",
+            Some(c2),
+            400,
+            &format!("Revert \"{}\".", &id("6a2").to_hex()[..12]),
+        );
+        let h = b.history();
+        let a = run(&h, &releases(&h, &[]), &[]);
+        let r = row(&a, "6a3");
+        assert_eq!(
+            (r.method, r.reverted.clone()),
+            (RevertMethod::Message, vec![id("6a2")])
         );
     }
 

@@ -114,37 +114,47 @@ fn changes(
 
 const TREE_MODE: i32 = 0o040_000;
 
-/// A tree entry with its git sort key (name, plus `/` for a tree).
-struct Entry {
-    key: Vec<u8>,
-    id: Oid,
-    mode: i32,
-}
+/// A tree entry, borrowed from its tree (no allocation per entry).
+struct Entry<'t>(git2::TreeEntry<'t>);
 
-impl Entry {
+impl Entry<'_> {
+    fn name(&self) -> &[u8] {
+        self.0.name_bytes()
+    }
+
+    fn id(&self) -> Oid {
+        self.0.id()
+    }
+
+    fn mode(&self) -> i32 {
+        self.0.filemode_raw()
+    }
+
     fn is_tree(&self) -> bool {
-        self.mode == TREE_MODE
+        self.mode() == TREE_MODE
+    }
+
+    /// Git's tree order: by name, a tree's name read as if it ended in `/`.
+    fn git_cmp(&self, other: &Entry<'_>) -> Ordering {
+        let (a, b) = (self.name(), other.name());
+        let n = a.len().min(b.len());
+        match a[..n].cmp(&b[..n]) {
+            Ordering::Equal => {}
+            o => return o,
+        }
+        let next = |e: &Entry<'_>, name: &[u8]| match name.get(n) {
+            Some(&c) => c,
+            None if e.is_tree() => b'/',
+            None => 0,
+        };
+        next(self, a)
+            .cmp(&next(other, b))
+            .then_with(|| a.len().cmp(&b.len()))
     }
 }
 
-fn entries(tree: Option<&Tree<'_>>) -> Vec<Entry> {
-    let Some(tree) = tree else {
-        return Vec::new();
-    };
-    tree.iter()
-        .map(|e| {
-            let mode = e.filemode_raw();
-            let mut key = e.name_bytes().to_vec();
-            if mode == TREE_MODE {
-                key.push(b'/');
-            }
-            Entry {
-                key,
-                id: e.id(),
-                mode,
-            }
-        })
-        .collect()
+fn entry<'t>(tree: Option<&'t Tree<'_>>, i: usize) -> Option<Entry<'t>> {
+    tree?.get(i).map(Entry)
 }
 
 fn walk(
@@ -156,71 +166,72 @@ fn walk(
 ) -> std::result::Result<(), git2::Error> {
     let old_tree = old.map(|o| repo.find_tree(o)).transpose()?;
     let new_tree = new.map(|o| repo.find_tree(o)).transpose()?;
-    let olds = entries(old_tree.as_ref());
-    let news = entries(new_tree.as_ref());
     let (mut i, mut j) = (0, 0);
-    while i < olds.len() || j < news.len() {
-        let order = match (olds.get(i), news.get(j)) {
-            (Some(x), Some(y)) => x.key.cmp(&y.key),
+    loop {
+        let (x, y) = (entry(old_tree.as_ref(), i), entry(new_tree.as_ref(), j));
+        let order = match (&x, &y) {
+            (Some(x), Some(y)) => x.git_cmp(y),
             (Some(_), None) => Ordering::Less,
-            _ => Ordering::Greater,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => return Ok(()),
         };
-        match order {
-            Ordering::Less => {
-                one_side(repo, &olds[i], true, prefix, out)?;
+        match (order, x, y) {
+            (Ordering::Less, Some(x), _) => {
+                one_side(repo, &x, true, prefix, out)?;
                 i += 1;
             }
-            Ordering::Greater => {
-                one_side(repo, &news[j], false, prefix, out)?;
+            (Ordering::Greater, _, Some(y)) => {
+                one_side(repo, &y, false, prefix, out)?;
                 j += 1;
             }
-            Ordering::Equal => {
-                let (x, y) = (&olds[i], &news[j]);
-                if x.id != y.id || x.mode != y.mode {
+            (_, Some(x), Some(y)) => {
+                if x.id() != y.id() || x.mode() != y.mode() {
                     if x.is_tree() && y.is_tree() {
                         let len = prefix.len();
-                        prefix.extend_from_slice(&x.key);
-                        walk(repo, Some(x.id), Some(y.id), prefix, out)?;
+                        prefix.extend_from_slice(x.name());
+                        prefix.push(b'/');
+                        walk(repo, Some(x.id()), Some(y.id()), prefix, out)?;
                         prefix.truncate(len);
                     } else {
                         out.push(Change {
-                            path: joined(prefix, &x.key),
-                            old: Some((x.id, x.mode)),
-                            new: Some((y.id, y.mode)),
+                            path: joined(prefix, x.name()),
+                            old: Some((x.id(), x.mode())),
+                            new: Some((y.id(), y.mode())),
                         });
                     }
                 }
                 i += 1;
                 j += 1;
             }
+            _ => return Ok(()), // unreachable: the order was computed from these entries
         }
     }
-    Ok(())
 }
 
 /// An entry present on one side only: a deleted (`old`) or added path, or every path under
 /// a deleted or added tree.
 fn one_side(
     repo: &Repository,
-    e: &Entry,
+    e: &Entry<'_>,
     old: bool,
     prefix: &mut Vec<u8>,
     out: &mut Vec<Change>,
 ) -> std::result::Result<(), git2::Error> {
     if e.is_tree() {
         let len = prefix.len();
-        prefix.extend_from_slice(&e.key);
+        prefix.extend_from_slice(e.name());
+        prefix.push(b'/');
         let r = if old {
-            walk(repo, Some(e.id), None, prefix, out)
+            walk(repo, Some(e.id()), None, prefix, out)
         } else {
-            walk(repo, None, Some(e.id), prefix, out)
+            walk(repo, None, Some(e.id()), prefix, out)
         };
         prefix.truncate(len);
         return r;
     }
-    let side = Some((e.id, e.mode));
+    let side = Some((e.id(), e.mode()));
     out.push(Change {
-        path: joined(prefix, &e.key),
+        path: joined(prefix, e.name()),
         old: if old { side } else { None },
         new: if old { None } else { side },
     });
