@@ -105,7 +105,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if rows {
         for r in &analysis.reverts {
             println!(
-                "{} {:<40} {:?} {:?} reverted={:?} linked={:?} in={:?} shipped={:?} pick={:?}",
+                "{} {:<40} {:?} {:?} reverted={:?} linked={:?} in={:?} shipped={:?} pick={:?} unresolved={:?}",
                 r.commit.short(),
                 r.subject,
                 r.kind,
@@ -114,7 +114,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 r.incident_refs,
                 r.introduced_in,
                 r.shipped_in,
-                r.cherry_pick_of.map(|c| c.short())
+                r.cherry_pick_of.map(|c| c.short()),
+                r.unresolved_targets
             );
         }
         for f in &analysis.fixes {
