@@ -129,6 +129,8 @@ pub fn parse_tag(name: &str, pattern: &Regex) -> Option<ParsedTag> {
 pub struct ReleasePoint {
     /// Tag name, or for a deploy a name made of environment and short commit.
     pub name: String,
+    /// Other tags on the same commit (same stream), merged into this release.
+    pub other_names: Vec<String>,
     pub version: Option<Version>,
     pub stream: String,
     pub commit: CommitId,
@@ -149,6 +151,7 @@ pub fn release_points(tags: &[TagFacts], pattern: &Regex, prereleases: bool) -> 
         }
         let point = ReleasePoint {
             name: tag.name.clone(),
+            other_names: Vec::new(),
             version: Some(parsed.version),
             stream: parsed.stream,
             commit: tag.commit,
@@ -159,9 +162,13 @@ pub fn release_points(tags: &[TagFacts], pattern: &Regex, prereleases: bool) -> 
             .and_modify(|existing| {
                 let time = existing.time.min(point.time);
                 if (&point.version, &point.name) > (&existing.version, &existing.name) {
-                    existing.name.clone_from(&point.name);
+                    let demoted = std::mem::replace(&mut existing.name, point.name.clone());
+                    existing.other_names.push(demoted);
                     existing.version.clone_from(&point.version);
+                } else {
+                    existing.other_names.push(point.name.clone());
                 }
+                existing.other_names.sort();
                 existing.time = time;
             })
             .or_insert(point);

@@ -153,3 +153,21 @@ fn extract_hex(message: &str) -> Option<String> {
         .find(|w| w.len() == 40)
         .map(str::to_string)
 }
+
+impl Repo {
+    /// Resolves a revision (full or abbreviated sha, tag, branch) to the commit it names.
+    pub fn resolve_commit(&self, spec: &str) -> Result<crate::facts::CommitId> {
+        let object = self
+            .repo
+            .revparse_single(spec)
+            .map_err(|e| Error::BadValue {
+                what: format!("revision `{spec}`"),
+                message: format!("{} (is it fetched?)", e.message()),
+            })?;
+        let commit = object.peel_to_commit().map_err(|e| Error::BadValue {
+            what: format!("revision `{spec}`"),
+            message: e.message().to_string(),
+        })?;
+        Ok(to_id(commit.id()))
+    }
+}
