@@ -92,3 +92,80 @@ show("rr formula check 8/25 vs 2/25 (no correction)", (lambda a, n1, c, n2: (
 # Normal tail far out (precision of erfc).
 from scipy.special import ndtr
 show("ndtr(-8)", float(ndtr(-8.0)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Datasets of src/analysis/evidence.rs tests: every number of SizeVsFailure, computed here with
+# numpy/scipy and the quartile rule restated independently (rank r of (size, position) -> 4r//n).
+def evidence(name, sizes, failed, commits, reverted, ttr):
+    n = len(sizes)
+    order = sorted(range(n), key=lambda i: (sizes[i], i))
+    quart = [0] * n
+    for r, i in enumerate(order):
+        quart[i] = 4 * r // n
+    print(f"== evidence {name}")
+    for k in range(4):
+        idx = [i for i in range(n) if quart[i] == k]
+        if not idx:
+            continue
+        f = sum(failed[i] for i in idx)
+        t = [ttr[i] for i in idx if failed[i] and ttr[i] is not None]
+        c = sum(commits[i] for i in idx)
+        rc = sum(reverted[i] for i in idx)
+        print(f"  q{k + 1}: min {min(sizes[i] for i in idx)} max {max(sizes[i] for i in idx)} "
+              f"releases {len(idx)} failed {f} rate {f / len(idx)!r} "
+              f"ttr_median {None if not t else float(np.median(t))!r} restored {len(t)} "
+              f"commits {c} reverted {rc} per_commit {rc / c if c else None!r}")
+    x = [s for s, f in zip(sizes, failed) if f]
+    y = [s for s, f in zip(sizes, failed) if not f]
+    if x and y:
+        r = stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic",
+                               use_continuity=True)
+        show("  auc", float(r.statistic) / (len(x) * len(y)))
+        show("  p", float(r.pvalue))
+    show("  spearman size~failed", float(stats.spearmanr(sizes, [int(f) for f in failed]).statistic))
+    pairs = [(s, t) for s, f, t in zip(sizes, failed, ttr) if f and t is not None]
+    if len(pairs) >= 2:
+        show("  spearman size~ttr", float(stats.spearmanr([p[0] for p in pairs], [p[1] for p in pairs]).statistic))
+    q1 = [i for i in range(n) if quart[i] == 0]
+    q4 = [i for i in range(n) if quart[i] == 3]
+    a, c = sum(failed[i] for i in q4), sum(failed[i] for i in q1)
+    if a and c:
+        rr = relative_risk(a, len(q4), c, len(q1))
+        ci = rr.confidence_interval(0.95)
+        show("  rr", (float(rr.relative_risk), float(ci.low), float(ci.high)))
+    elif a or c:
+        show("  rr (haldane)", haldane(a, len(q4), c, len(q1)))
+
+
+# A: the Mann-Whitney "larger" samples above, interleaved in release order.
+A_SIZES = [40, 120, 300, 4500, 120, 75, 880, 2200, 510, 2300, 96, 1800, 33, 15000, 410, 260,
+           640, 880, 150, 3100, 5, 640, 910, 1200]
+A_FAILED = [i in (1, 3, 6, 9, 13, 16, 19, 22) for i in range(24)]
+evidence(
+    "A",
+    A_SIZES,
+    A_FAILED,
+    [s // 100 + 2 for s in A_SIZES],
+    [(3 if i == 13 else 1) if A_FAILED[i] else 0 for i in range(24)],
+    [None if i == 22 else (s * 30 if A_FAILED[i] else None) for i, s in enumerate(A_SIZES)],
+)
+# B: failures spread evenly over sizes (AUC 0.5).
+B_SIZES = [700, 100, 1200, 300, 500, 900, 200, 1100, 800, 400, 1000, 600]
+B_FAILED = [s in (100, 500, 800, 1200) for s in B_SIZES]
+evidence("B", B_SIZES, B_FAILED, [5] * 12, [int(f) for f in B_FAILED],
+         [3600 * (i + 1) if f else None for i, f in enumerate(B_FAILED)])
+# C: the smallest releases fail.
+C_SIZES = [10, 70, 20, 120, 30, 60, 40, 110, 50, 90, 80, 100]
+C_FAILED = [s <= 50 for s in C_SIZES]
+evidence("C", C_SIZES, C_FAILED, [3] * 12, [int(f) for f in C_FAILED],
+         [86400 if f else None for f in C_FAILED])
+# D: the biggest releases fail, and per commit too (every release holds 4 commits).
+D_SIZES = [30, 160, 10, 140, 60, 20, 120, 90, 150, 40, 110, 70, 130, 50, 100, 80]
+D_FAILED = [s in (20, 110, 120, 130, 140, 150, 160) for s in D_SIZES]
+evidence("D", D_SIZES, D_FAILED, [4] * 16, [int(f) for f in D_FAILED],
+         [s * 60 if f else None for s, f in zip(D_SIZES, D_FAILED)])
+# E: the smallest releases fail, one of the largest too (a plain risk ratio).
+E_SIZES = [100 * (i + 1) for i in range(16)]
+E_FAILED = [s <= 500 or s == 1600 for s in E_SIZES]
+evidence("E", E_SIZES, E_FAILED, [2] * 16, [int(f) for f in E_FAILED], [None] * 16)

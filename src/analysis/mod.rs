@@ -1,6 +1,7 @@
 //! Pure analysis: facts and a `now` in, the report model out. No I/O, no clock, no git2.
 
 pub mod cadence;
+pub mod evidence;
 pub mod quantile;
 pub mod releases;
 pub mod stats;
