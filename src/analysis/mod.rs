@@ -4,6 +4,7 @@ pub mod cadence;
 pub mod evidence;
 pub mod quantile;
 pub mod releases;
+pub mod repeats;
 pub mod stats;
 
 use std::collections::{BTreeMap, HashSet};

@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod history;
+pub mod paths;
 pub mod tags;
 
 use std::path::{Path, PathBuf};
