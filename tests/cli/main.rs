@@ -5,3 +5,4 @@
 
 mod common;
 mod releases;
+mod repository;
