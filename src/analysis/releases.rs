@@ -106,7 +106,9 @@ pub fn parse_tag(name: &str, pattern: &Regex) -> Option<ParsedTag> {
     } else {
         let prefix = &name[..vstart];
         let prefix = prefix.strip_suffix(['v', 'V']).unwrap_or(prefix);
-        prefix.trim_end_matches(['-', '_', '@', '/', '.']).to_string()
+        prefix
+            .trim_end_matches(['-', '_', '@', '/', '.'])
+            .to_string()
     };
     let suffix = match caps.name("pre") {
         Some(m) => m.as_str(),
@@ -361,7 +363,13 @@ fn pick_previous(
     });
     // Ties on version: the later one in release order.
     below
-        .max_by(|&a, &b| releases[a].point.version.cmp(&releases[b].point.version).then(a.cmp(&b)))
+        .max_by(|&a, &b| {
+            releases[a]
+                .point
+                .version
+                .cmp(&releases[b].point.version)
+                .then(a.cmp(&b))
+        })
         .or_else(|| ancestors.last())
 }
 

@@ -6,3 +6,4 @@
 mod common;
 mod releases;
 mod repository;
+mod streams;

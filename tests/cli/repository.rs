@@ -187,3 +187,35 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// git2 refuses a repository owned by another user (CVE-2022-24765); the message must say
+/// how to trust it. Changing a directory's owner needs root, which CI has.
+#[test]
+fn a_repository_owned_by_another_user_is_exit_2_with_safe_directory() {
+    let id = Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&id.stdout).trim() != "0" {
+        eprintln!("skipped: chown needs root");
+        return;
+    }
+    let dir = scratch().join("foreign");
+    git(
+        scratch(),
+        &[
+            "clone",
+            "-q",
+            fixture("releases.sh").to_str().unwrap(),
+            dir.to_str().unwrap(),
+        ],
+    );
+    let chown = Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    let out = cadence(&dir, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let (_, stderr) = text(&out);
+    assert!(stderr.contains("owned by another user"), "{stderr}");
+    assert!(stderr.contains("safe.directory"), "{stderr}");
+}
