@@ -52,12 +52,14 @@ impl std::fmt::Display for Version {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.parts.cmp(&other.parts).then_with(|| match (&self.pre, &other.pre) {
-            (None, None) => Ordering::Equal,
-            (None, Some(_)) => Ordering::Greater,
-            (Some(_), None) => Ordering::Less,
-            (Some(a), Some(b)) => a.cmp(b),
-        })
+        self.parts
+            .cmp(&other.parts)
+            .then_with(|| match (&self.pre, &other.pre) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(_), None) => Ordering::Less,
+                (Some(a), Some(b)) => a.cmp(b),
+            })
     }
 }
 
@@ -99,15 +101,14 @@ pub fn parse_tag(name: &str, pattern: &Regex) -> Option<ParsedTag> {
         None => find_version(name)?,
     };
     let mut version = Version::parse(&name[vstart..vend])?;
-    let stream = match caps.name("stream") {
-        Some(m) => m.as_str().to_string(),
-        None => {
-            let prefix = &name[..vstart];
-            let prefix = prefix.strip_suffix(['v', 'V']).unwrap_or(prefix);
-            prefix
-                .trim_end_matches(['-', '_', '@', '/', '.'])
-                .to_string()
-        }
+    let stream = if let Some(m) = caps.name("stream") {
+        m.as_str().to_string()
+    } else {
+        let prefix = &name[..vstart];
+        let prefix = prefix.strip_suffix(['v', 'V']).unwrap_or(prefix);
+        prefix
+            .trim_end_matches(['-', '_', '@', '/', '.'])
+            .to_string()
     };
     let suffix = match caps.name("pre") {
         Some(m) => m.as_str(),
@@ -337,9 +338,39 @@ fn previous_releases(
         .map(|(k, &m)| {
             let c = releases[m].commit_idx as usize;
             let set = &bits[c * words..c * words + words];
-            (0..k).rev().find(|&j| set[j / 64] >> (j % 64) & 1 == 1).map(|j| members[j])
+            let ancestors = (0..k).filter(|&j| set[j / 64] >> (j % 64) & 1 == 1);
+            pick_previous(releases, m, ancestors.map(|j| members[j]))
         })
         .collect()
+}
+
+/// Chooses the previous release among `ancestors` (earlier in release order, each an ancestor
+/// of `this`): the highest version below this release's version, else the latest.
+///
+/// PRODUCT.md says "the latest ancestor". That breaks on projects that merge maintenance
+/// branches forward (tokio merges `tokio-1.47.5` into the 1.51 line): the latest ancestor of
+/// 1.51.3 is then 1.47.5, and its "size" spans four minor versions. Among ancestors, the
+/// highest lower version is what people mean by "the release before"; on histories without
+/// forward merges both rules pick the same release.
+fn pick_previous(
+    releases: &[Release],
+    this: usize,
+    ancestors: impl DoubleEndedIterator<Item = usize> + Clone,
+) -> Option<usize> {
+    let version = releases[this].point.version.as_ref();
+    let below = ancestors.clone().filter(|&a| {
+        matches!((releases[a].point.version.as_ref(), version), (Some(v), Some(mine)) if v < mine)
+    });
+    // Ties on version: the later one in release order.
+    below
+        .max_by(|&a, &b| {
+            releases[a]
+                .point
+                .version
+                .cmp(&releases[b].point.version)
+                .then(a.cmp(&b))
+        })
+        .or_else(|| ancestors.last())
 }
 
 #[cfg(test)]
@@ -392,8 +423,18 @@ mod tests {
         let p = |n: &str| parse_tag(n, &re);
         assert_eq!(p("v1.4.3").map(|t| t.version.parts), Some([1, 4, 3, 0]));
         assert_eq!(p("2.0").map(|t| t.version.parts), Some([2, 0, 0, 0]));
-        assert_eq!(p("1.7.8.2").map(|t| t.version.to_string()), Some("1.7.8.2".into()));
-        for pre in ["v1.0.0-rc.1", "v2.0-beta", "1.2.3.rc1", "1.2.3_RC1", "v3.0.0-alpha0", "v1.0-m01"] {
+        assert_eq!(
+            p("1.7.8.2").map(|t| t.version.to_string()),
+            Some("1.7.8.2".into())
+        );
+        for pre in [
+            "v1.0.0-rc.1",
+            "v2.0-beta",
+            "1.2.3.rc1",
+            "1.2.3_RC1",
+            "v3.0.0-alpha0",
+            "v1.0-m01",
+        ] {
             assert_eq!(p(pre).map(|t| t.prerelease), Some(true), "{pre}");
         }
         for not in ["v1", "1.2.3.4.5", "cli-v1.2.0", "pkg@1.2.3", "release"] {
@@ -409,7 +450,10 @@ mod tests {
         assert_eq!(t.map(|t| t.prerelease), Some(false));
         let at = Regex::new(r"^(?P<stream>[^@]+)@(?P<version>\d+\.\d+\.\d+)$")
             .unwrap_or_else(|_| unreachable!());
-        assert_eq!(parse_tag("pkg@1.2.3", &at).map(|t| t.stream), Some("pkg".into()));
+        assert_eq!(
+            parse_tag("pkg@1.2.3", &at).map(|t| t.stream),
+            Some("pkg".into())
+        );
         let tokio = Regex::new(r"^tokio-util-\d").unwrap_or_else(|_| unreachable!());
         assert_eq!(
             parse_tag("tokio-util-0.7.1", &tokio).map(|t| t.stream),
@@ -428,7 +472,11 @@ mod tests {
     #[test]
     fn tags_on_one_commit_are_one_release_named_by_the_higher_version_dated_by_the_earlier_time() {
         let points = release_points(
-            &[tag("v1.0.0", 1, 200), tag("v1.0.1", 1, 100), tag("v0.9.0", 2, 50)],
+            &[
+                tag("v1.0.0", 1, 200),
+                tag("v1.0.1", 1, 100),
+                tag("v0.9.0", 2, 50),
+            ],
             &default_pattern(),
             false,
         );
@@ -449,7 +497,11 @@ mod tests {
     #[test]
     fn release_order_is_time_then_version() {
         let points = release_points(
-            &[tag("v1.1.0", 2, 100), tag("v1.0.0", 1, 100), tag("v0.1.0", 3, 50)],
+            &[
+                tag("v1.1.0", 2, 100),
+                tag("v1.0.0", 1, 100),
+                tag("v0.1.0", 3, 50),
+            ],
             &default_pattern(),
             false,
         );
@@ -467,7 +519,11 @@ mod tests {
     fn previous_release_follows_the_maintenance_line() {
         let h = history(&[(5, &[2]), (4, &[3]), (3, &[2]), (2, &[1]), (1, &[])]);
         let points = release_points(
-            &[tag("v1.4.2", 2, 10), tag("v2.0.0", 4, 20), tag("v1.4.3", 5, 30)],
+            &[
+                tag("v1.4.2", 2, 10),
+                tag("v2.0.0", 4, 20),
+                tag("v1.4.3", 5, 30),
+            ],
             &default_pattern(),
             false,
         );
@@ -542,13 +598,45 @@ mod tests {
         assert_eq!(set.releases[2].previous, None);
     }
 
+    /// tokio merges maintenance releases forward: 1.47.5 (tagged after 1.51.2) is an ancestor
+    /// of 1.51.3, but the release before 1.51.3 is 1.51.2.
+    ///
+    /// ```text
+    ///   1 (v1.47.4) ─ 2 (v1.51.2) ─────── 4 (merge) (v1.51.3)
+    ///        └──────── 3 (v1.47.5) ──────┘
+    /// ```
+    #[test]
+    fn forward_merged_maintenance_releases_do_not_become_previous() {
+        let h = history(&[(4, &[2, 3]), (3, &[1]), (2, &[1]), (1, &[])]);
+        let points = release_points(
+            &[
+                tag("v1.47.4", 1, 10),
+                tag("v1.51.2", 2, 20),
+                tag("v1.47.5", 3, 30),
+                tag("v1.51.3", 4, 40),
+            ],
+            &default_pattern(),
+            false,
+        );
+        let set = place_releases(points, &h);
+        let name = |i: Option<usize>| i.map(|i| set.releases[i].point.name.clone());
+        assert_eq!(name(set.releases[3].previous), Some("v1.51.2".into()));
+        assert_eq!(name(set.releases[2].previous), Some("v1.47.4".into()));
+        // The forward-merged fix shipped first in 1.47.5; 1.51.3 ships only the merge.
+        assert_eq!(set.releases[3].commits.len(), 1);
+    }
+
     #[test]
     fn streams_are_attributed_on_their_own() {
         // 1 ─ 2 ─ 3 ─ 4; cli-1.0 on 2, lib-1.0 on 3, cli-1.1 on 4.
         let h = history(&[(4, &[3]), (3, &[2]), (2, &[1]), (1, &[])]);
         let re = Regex::new(r"^(cli|lib)-\d").unwrap_or_else(|_| unreachable!());
         let points = release_points(
-            &[tag("cli-1.0", 2, 10), tag("lib-1.0", 3, 20), tag("cli-1.1", 4, 30)],
+            &[
+                tag("cli-1.0", 2, 10),
+                tag("lib-1.0", 3, 20),
+                tag("cli-1.1", 4, 30),
+            ],
             &re,
             false,
         );

@@ -50,9 +50,7 @@ impl Repo {
         let git_dir = repo.path().to_path_buf();
         let display_path = repo.workdir().unwrap_or(repo.path());
         // libgit2 ends directory paths with a slash; people's paths do not.
-        let display_path = display_path
-            .components()
-            .collect::<PathBuf>();
+        let display_path = display_path.components().collect::<PathBuf>();
         if repo.is_shallow() {
             let depth = shallow_depth(&repo);
             return Err(Error::ShallowClone {
@@ -132,7 +130,7 @@ pub fn to_id(oid: git2::Oid) -> crate::facts::CommitId {
 #[must_use]
 pub fn to_oid(id: crate::facts::CommitId) -> git2::Oid {
     // A 20-byte slice is always a valid SHA-1 id.
-    git2::Oid::from_bytes(&id.0).unwrap_or_else(|_| git2::Oid::ZERO_SHA1)
+    git2::Oid::from_bytes(&id.0).unwrap_or(git2::Oid::ZERO_SHA1)
 }
 
 /// Wraps a git2 error with what git-cadence was doing; a missing object becomes

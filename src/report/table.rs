@@ -4,9 +4,7 @@ use std::io::{self, Write};
 
 use super::grid::{Align, Grid};
 use super::model::{Cadence, ReleaseRow, Report};
-use super::text::{
-    duration, opt_count, opt_duration, opt_float, thousands, truncate,
-};
+use super::text::{duration, opt_count, opt_duration, opt_float, thousands, truncate};
 
 /// How many releases the report lists (the `releases` command lists all).
 const RECENT: usize = 15;
@@ -21,13 +19,6 @@ impl Style {
     fn bold(self, s: &str) -> String {
         if self.color {
             format!("\x1b[1m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
-    fn red(self, s: &str) -> String {
-        if self.color {
-            format!("\x1b[31m{s}\x1b[0m")
         } else {
             s.to_string()
         }
@@ -74,7 +65,11 @@ fn write_header(r: &Report, out: &mut dyn Write, style: Style) -> io::Result<()>
     } else {
         "releases"
     };
-    writeln!(out, "{}", style.bold(&format!("git-cadence · {}", r.repository.path)))?;
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!("git-cadence · {}", r.repository.path))
+    )?;
     match (r.releases.first(), r.releases.last()) {
         (Some(first), Some(last)) => writeln!(
             out,
@@ -86,14 +81,21 @@ fn write_header(r: &Report, out: &mut dyn Write, style: Style) -> io::Result<()>
             last.time.format("%Y-%m-%d"),
         )?,
         _ if r.repository.head.is_none() => {
-            writeln!(out, "This repository has no commits yet, so there is nothing to measure.")?;
+            writeln!(
+                out,
+                "This repository has no commits yet, so there is nothing to measure."
+            )?;
         }
         _ => writeln!(
             out,
             "No {what} found (tag pattern `{}`{}). Tag releases like v1.2.3, pass \
              --tag-pattern for other names (or --prereleases), or give --deploys FILE.",
             r.settings.tag_pattern,
-            if r.settings.prereleases { "" } else { ", pre-releases excluded" },
+            if r.settings.prereleases {
+                ""
+            } else {
+                ", pre-releases excluded"
+            },
         )?,
     }
     if !r.summary.headline.is_empty() {
@@ -107,37 +109,54 @@ fn write_cadence(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let s = &r.summary;
     writeln!(
         out,
-        "  median interval {} · {} releases/week · {}",
+        "  median interval {} · {} releases/week",
         opt_duration(s.median_interval_seconds),
         opt_float(s.releases_per_week),
-        trend_text(&s.cadence),
     )?;
+    writeln!(out, "  trend: {}", trend_text(&s.cadence))?;
+    if s.streams.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    let mut g = Grid::new(&[
+        ("Stream", Align::Left),
+        ("Releases", Align::Right),
+        ("Median interval", Align::Right),
+        ("Per week", Align::Right),
+        ("Trend", Align::Left),
+    ]);
     for st in &s.streams {
-        writeln!(
-            out,
-            "  {:<20} {:>5} releases · median interval {} · {}",
-            truncate(&st.stream, 20),
+        g.row(vec![
+            truncate(&st.stream, 24),
             thousands(st.releases),
             opt_duration(st.median_interval_seconds),
-            trend_text(&st.cadence),
-        )?;
+            opt_float(st.releases_per_week),
+            trend_word(&st.cadence).to_string(),
+        ]);
     }
-    Ok(())
+    g.write(out, false)
+}
+
+fn trend_word(c: &Cadence) -> &'static str {
+    match c.trend.direction.as_str() {
+        "more_often" => "more often",
+        "less_often" => "less often",
+        "steady" => "steady",
+        _ => "too few releases",
+    }
 }
 
 fn trend_text(c: &Cadence) -> String {
     let t = &c.trend;
-    let rates = format!(
-        "{} releases/week in the last year vs {} the year before",
+    if t.direction == "insufficient_data" {
+        return "too few releases in the last two years to tell".to_string();
+    }
+    format!(
+        "{} — {} releases/week in the last year vs {} the year before",
+        trend_word(c),
         opt_float(t.recent_releases_per_week),
         opt_float(t.year_ago_releases_per_week)
-    );
-    match t.direction.as_str() {
-        "more_often" => format!("releasing more often ({rates})"),
-        "less_often" => format!("releasing less often ({rates})"),
-        "steady" => format!("steady ({rates})"),
-        _ => "too few releases in the last two years for a trend".to_string(),
-    }
+    )
 }
 
 fn release_grid(rows: &[ReleaseRow]) -> Grid {
@@ -182,7 +201,11 @@ fn write_excluded(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if e.rules.is_empty() {
         writeln!(out, "Sizes count every file (nothing excluded).")?;
     } else if e.files == 0 {
-        writeln!(out, "Left out of sizes: {} (none changed in these releases).", e.rules.join("; "))?;
+        writeln!(
+            out,
+            "Left out of sizes: {} (none changed in these releases).",
+            e.rules.join("; ")
+        )?;
     } else {
         writeln!(
             out,
