@@ -43,6 +43,7 @@ use chrono::{DateTime, Utc};
 use regex::Regex;
 
 use crate::analysis::releases::ReleaseSet;
+use crate::analysis::stats::median_i64;
 use crate::cli::FailureMode;
 use crate::facts::{ChangeDigest, CommitFacts, CommitId, CommitIdx, History};
 use crate::incidents::Incidents;
@@ -533,20 +534,6 @@ fn names_word(text: &str, word: &str) -> bool {
     })
 }
 
-fn median(values: &mut [i64]) -> Option<i64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let n = values.len();
-    Some(if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        // Mean of the two middle values, without overflow.
-        values[n / 2 - 1] + (values[n / 2] - values[n / 2 - 1]) / 2
-    })
-}
-
 /// Finds every revert and `Fixes:` commit of `history` and what they mean for `releases`.
 ///
 /// `inverse_pairs` are `(reverted, revert)` pairs from exact inverse diffs (see
@@ -894,7 +881,7 @@ pub fn analyse_reverts(
         fixes: fix_rows,
         per_release,
         change_failure_rate,
-        time_to_restore_median_seconds: median(&mut ttrs),
+        time_to_restore_median_seconds: median_i64(&ttrs),
         counts,
     }
 }
@@ -971,6 +958,7 @@ mod tests {
             .iter()
             .map(|(name, label, time)| ReleasePoint {
                 name: (*name).to_string(),
+                other_names: Vec::new(),
                 version: Version::parse(name.trim_start_matches('v')),
                 stream: String::new(),
                 commit: id(label),
