@@ -77,7 +77,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Vec::new()
     } else {
         let t = Instant::now();
-        let digests = git::inverse::change_digests(&repo.git_dir, &history)?;
+        let digests = git::inverse::change_digests(
+            &repo.git_dir,
+            &history,
+            &indicatif::ProgressBar::hidden(),
+        )?;
         let pairs = inverse_pairs(&history, &digests);
         eprintln!(
             "inverse diffs: {} digests, {} pairs in {:.1}s ({} threads)",

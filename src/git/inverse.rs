@@ -30,12 +30,27 @@ struct Change {
     new: Side,
 }
 
+/// How many commits [`change_digests`] reads: the length to give its progress bar.
+#[must_use]
+pub fn work(history: &History) -> u64 {
+    history.commits.iter().filter(|c| !c.is_merge()).count() as u64
+}
+
 /// The change digests of every non-merge commit of `history` that changes something
 /// (root commits against the empty tree). In history order.
 ///
-/// Runs on rayon's pool with one repository handle per worker. A missing commit or tree is an
-/// error naming it.
-pub fn change_digests(git_dir: &Path, history: &History) -> Result<Vec<ChangeDigest>> {
+/// Runs on rayon's pool with one repository handle per worker; `progress` advances by one per
+/// commit read (see [`work`]). A missing commit or tree is an error naming it.
+///
+/// Cost: a walk of the two trees of each commit that skips equal subtrees and reads no blob.
+/// Measured on rails (160,769 commits, every ref), 2 shared cores: 12–14 s, where
+/// `git log --all --no-merges --raw` takes 6.8 s; per commit the digests are 41 bytes, worth
+/// caching by commit id.
+pub fn change_digests(
+    git_dir: &Path,
+    history: &History,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<ChangeDigest>> {
     let ids: Vec<CommitId> = history
         .commits
         .iter()
@@ -57,6 +72,7 @@ pub fn change_digests(git_dir: &Path, history: &History) -> Result<Vec<ChangeDig
                         out.push(d);
                     }
                 }
+                progress.inc(chunk.len() as u64);
                 Ok(out)
             },
         )
@@ -372,7 +388,8 @@ mod tests {
         let r = Repo::discover(Some(dir.path())).expect("open");
         let head = r.head().expect("head").expect("born");
         let history = crate::git::history::read_history(&r, &[head]).expect("history");
-        let digests = change_digests(&r.git_dir, &history).expect("digests");
+        let digests = change_digests(&r.git_dir, &history, &indicatif::ProgressBar::hidden())
+            .expect("digests");
         assert_eq!(digests.len(), 8);
         assert_eq!(digests.iter().filter(|d| d.deletes_only).count(), 1);
         let mut pairs = inverse_pairs(&history, &digests);
