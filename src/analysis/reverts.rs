@@ -26,9 +26,10 @@
 //! - **Reapply**: a revert all of whose found targets are reverts. A revert that undoes both
 //!   reverts and ordinary commits is classified by the ordinary ones.
 //! - **Cherry-picked reverts** (`(cherry picked from commit R)` where R is a revert) are both
-//!   kept, with `cherry_pick_of = R`. When the cherry-pick's named target is not its ancestor
-//!   but a cherry-pick of that target is, the revert undoes that one: each revert undoes the
-//!   commit on its own line, so each line's release is charged once.
+//!   kept, with `cherry_pick_of = R`. When a cherry-picked revert's named target is not its
+//!   ancestor but a cherry-pick (`-x`) of that target is, it undoes that one: each revert undoes
+//!   the commit on its own line, so each line's release is charged once. Count incidents (e.g.
+//!   repeat incidents) once per original: skip rows whose `cherry_pick_of` is set.
 //! - **Per release**: a post-release revert hits release R when R's `commits` (its stream)
 //!   hold a reverted commit and R was released before the revert's author time; `reverts` of R
 //!   lists every such revert, `failed` counts only those of the failure mode.
@@ -609,7 +610,9 @@ pub fn analyse_reverts(
             continue;
         };
         f.cherry_pick_of = origins.iter().copied().find(|o| slot.contains_key(o));
-        if f.cherry_pick_of.is_none() || f.targets.is_empty() {
+        // Retarget even when the original revert is not in the history read: a cherry-picked
+        // revert undoes what its own line shipped.
+        if f.targets.is_empty() {
             continue;
         }
         let mine = ancestors(history, f.idx);
