@@ -470,3 +470,181 @@ mod tests {
         assert_eq!(got, want);
     }
 }
+
+/// The reverts fixture (`fixtures/reverts/make.sh`) read through the git layer and analysed:
+/// pins every answer its header promises.
+#[cfg(test)]
+mod fixture_tests {
+    use std::collections::HashMap;
+
+    use crate::analysis::releases::{place_releases, release_points};
+    use crate::analysis::reverts::{analyse_reverts, inverse_pairs, RevertAnalysis};
+    use crate::cli::FailureMode;
+    use crate::config::{
+        compile, compile_incident_pattern, DEFAULT_INCIDENT_PATTERN, DEFAULT_TAG_PATTERN,
+    };
+    use crate::git::Repo;
+    use crate::report::model::{RevertCounts, RevertKind, RevertMethod};
+
+    fn analyse(failure: FailureMode) -> (RevertAnalysis, Vec<String>, HashMap<String, String>) {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let out = dir.path().join("repo");
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/reverts/make.sh");
+        let status = std::process::Command::new("bash")
+            .arg(&script)
+            .arg(&out)
+            .status()
+            .expect("bash runs");
+        assert!(status.success());
+        let repo = Repo::discover(Some(&out)).expect("open");
+        let (tags, _) = crate::git::tags::read_tags(&repo, |_| true).expect("tags");
+        let points = release_points(
+            &tags,
+            &compile("tag", DEFAULT_TAG_PATTERN).expect("re"),
+            false,
+        );
+        let mut tips: Vec<_> = tags.iter().map(|t| t.commit).collect();
+        tips.extend(repo.head().expect("head"));
+        let history = crate::git::history::read_history(&repo, &tips).expect("history");
+        let releases = place_releases(points, &history);
+        let digests =
+            super::change_digests(&repo.git_dir, &history, &indicatif::ProgressBar::hidden())
+                .expect("digests");
+        let pairs = inverse_pairs(&history, &digests);
+        let incidents = crate::incidents::read_incidents(&dir.path().join("repo.incidents.csv"))
+            .expect("incidents");
+        let pattern = compile_incident_pattern(DEFAULT_INCIDENT_PATTERN).expect("re");
+        let a = analyse_reverts(&history, &releases, &pairs, &incidents, &pattern, failure);
+        let tags = releases
+            .releases
+            .iter()
+            .map(|r| r.point.name.clone())
+            .collect();
+        let subjects = history
+            .commits
+            .iter()
+            .map(|c| (c.id.to_hex(), c.subject().to_string()))
+            .collect();
+        (a, tags, subjects)
+    }
+
+    #[test]
+    fn fixture_answers_with_any_failure() {
+        let (a, tags, subjects) = analyse(FailureMode::Any);
+        assert_eq!(
+            tags,
+            ["v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0", "v1.4.0", "v1.3.1", "v1.3.2", "v1.5.0"]
+        );
+        assert_eq!(
+            a.counts,
+            RevertCounts {
+                total: 12,
+                by_message: 8,
+                by_pull_request: 2,
+                by_subject: 1,
+                by_patch_id: 1,
+                resolved: 11,
+                unresolved: 1,
+                post_release: 9,
+                pre_release: 1,
+                reapply: 1,
+                incident_linked: 3,
+                post_release_incident_linked: 3,
+                cherry_picked: 1,
+                fixes: 1,
+                fixes_post_release: 1,
+            }
+        );
+        let failed: Vec<bool> = a.per_release.iter().map(|p| p.failed).collect();
+        assert_eq!(failed, [true, false, true, false, true, true, false, false]);
+        let ttr: Vec<Option<i64>> = a
+            .per_release
+            .iter()
+            .map(|p| p.time_to_restore_seconds)
+            .collect();
+        assert_eq!(
+            ttr,
+            [
+                Some(432_000),
+                None,
+                Some(864_000),
+                None,
+                Some(604_800),
+                Some(259_200),
+                None,
+                None
+            ]
+        );
+        let reverted: Vec<u64> = a.per_release.iter().map(|p| p.reverted_commits).collect();
+        assert_eq!(reverted, [1, 0, 7, 0, 1, 1, 0, 0]);
+        assert_eq!(a.per_release[1].fixes.len(), 1);
+        assert_eq!(a.change_failure_rate, Some(3.0 / 7.0));
+        assert_eq!(a.time_to_restore_median_seconds, Some(518_400));
+
+        let by_subject = |s: &str| {
+            a.reverts
+                .iter()
+                .filter(|r| r.subject == s)
+                .collect::<Vec<_>>()
+        };
+        let subject_of = |id: &crate::facts::CommitId| subjects[&id.to_hex()].clone();
+        let merge = by_subject("Revert \"Merge branch 'exporter'\"")[0];
+        assert_eq!(
+            merge.reverted.iter().map(subject_of).collect::<Vec<_>>(),
+            ["Merge branch 'exporter'"]
+        );
+        assert_eq!(merge.incident_refs, ["Hotfix", "outage"]);
+        let pr = by_subject("Revert \"Add metrics\"")[0];
+        assert_eq!(pr.method, RevertMethod::PullRequest);
+        assert_eq!(
+            subject_of(&pr.reverted[0]),
+            "Merge pull request #12 from dev/metrics"
+        );
+        let cleanup = by_subject("Clean up")[0];
+        assert_eq!(
+            (cleanup.method, cleanup.kind),
+            (RevertMethod::PatchId, RevertKind::PostRelease)
+        );
+        assert_eq!(cleanup.incident_refs, ["OPS-7"]);
+        assert_eq!(subject_of(&cleanup.reverted[0]), "Add banner");
+        assert_eq!(
+            by_subject("Revert \"Add logger\"")[0].kind,
+            RevertKind::PreRelease
+        );
+        assert_eq!(
+            by_subject("Revert \"Revert \"Add parser\"\"")[0].kind,
+            RevertKind::Reapply
+        );
+        assert_eq!(
+            by_subject("Revert \"Old thing\"")[0].kind,
+            RevertKind::Unresolved
+        );
+        assert!(by_subject("Merge branch 'notes'").is_empty());
+        let retry = by_subject("Revert \"Add retry\"");
+        assert_eq!(retry.len(), 2);
+        let pick = retry
+            .iter()
+            .find(|r| r.cherry_pick_of.is_some())
+            .expect("the cherry-pick");
+        assert_eq!(pick.introduced_in.as_deref(), Some("v1.3.1"));
+        assert_eq!(pick.shipped_in.as_deref(), Some("v1.3.2"));
+    }
+
+    #[test]
+    fn fixture_answers_with_incident_linked_failure() {
+        let (a, _, _) = analyse(FailureMode::IncidentLinked);
+        let failed: Vec<bool> = a.per_release.iter().map(|p| p.failed).collect();
+        assert_eq!(
+            failed,
+            [false, false, true, false, false, false, false, false]
+        );
+        assert_eq!(a.change_failure_rate, Some(1.0 / 7.0));
+        assert_eq!(a.per_release[2].reverted_commits, 3);
+        assert_eq!(
+            a.per_release[0].reverts.len(),
+            1,
+            "still listed, not counted"
+        );
+    }
+}
