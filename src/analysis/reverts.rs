@@ -30,6 +30,9 @@
 //!   ancestor but a cherry-pick (`-x`) of that target is, it undoes that one: each revert undoes
 //!   the commit on its own line, so each line's release is charged once. Count incidents (e.g.
 //!   repeat incidents) once per original: skip rows whose `cherry_pick_of` is set.
+//! - **Incident-linked**: the message matches the incident pattern, or names an id of the
+//!   incidents file as a whole word (any case; `OPS-7` is not in `OPS-77`), or the file lists
+//!   the sha (or a prefix) of the revert or of a commit it reverts.
 //! - **Per release**: a post-release revert hits release R when R's `commits` (its stream)
 //!   hold a reverted commit and R was released before the revert's author time; `reverts` of R
 //!   lists every such revert, `failed` counts only those of the failure mode.
@@ -499,8 +502,14 @@ fn to_time(t: i64) -> DateTime<Utc> {
 }
 
 /// Incident references of a revert: texts the pattern matches, ids of the incidents file
-/// named in the message (whole word, any case) or listing the revert's sha.
-fn incident_refs(commit: &CommitFacts, pattern: &Regex, incidents: &Incidents) -> Vec<String> {
+/// named in the message (whole word, any case) or listing the revert's sha or the sha of a
+/// commit it reverts (an incident's commits are the commits involved in it, whichever side).
+fn incident_refs(
+    commit: &CommitFacts,
+    reverted: &[CommitId],
+    pattern: &Regex,
+    incidents: &Incidents,
+) -> Vec<String> {
     let mut refs: Vec<String> = Vec::new();
     let mut push = |s: String| {
         if !refs.contains(&s) {
@@ -513,10 +522,14 @@ fn incident_refs(commit: &CommitFacts, pattern: &Regex, incidents: &Incidents) -
         }
     }
     let lower = commit.message.to_lowercase();
-    let hex = commit.id.to_hex();
+    let mut hexes = vec![commit.id.to_hex()];
+    hexes.extend(reverted.iter().map(CommitId::to_hex));
     for inc in &incidents.incidents {
         if names_word(&lower, &inc.id.to_lowercase())
-            || inc.commits.iter().any(|p| hex.starts_with(p.as_str()))
+            || inc
+                .commits
+                .iter()
+                .any(|p| hexes.iter().any(|h| h.starts_with(p.as_str())))
         {
             push(inc.id.clone());
         }
@@ -713,7 +726,12 @@ pub fn analyse_reverts(
         } else {
             RevertKind::PreRelease
         };
-        let refs = incident_refs(commit, incident_pattern, incidents);
+        let reverted: Vec<CommitId> = f
+            .targets
+            .iter()
+            .map(|&t| history.commits[t as usize].id)
+            .collect();
+        let refs = incident_refs(commit, &reverted, incident_pattern, incidents);
         let linked = !refs.is_empty();
         let considered = if ordinary.is_empty() {
             &f.targets
@@ -775,11 +793,7 @@ pub fn analyse_reverts(
             commit: commit.id,
             time: to_time(commit.author_time),
             subject: commit.subject().to_string(),
-            reverted: f
-                .targets
-                .iter()
-                .map(|&t| history.commits[t as usize].id)
-                .collect(),
+            reverted,
             kind,
             method: f.method,
             incident_linked: linked,
@@ -1626,6 +1640,19 @@ mod tests {
         assert_eq!(linked.per_release[4].time_to_restore_seconds, None);
         assert_eq!(linked.per_release[4].reverted_commits, 0);
         assert_eq!(linked.change_failure_rate, Some(0.75));
+
+        // An incident that lists the reverted commit (the one that caused it) links too.
+        let by_cause = Incidents {
+            incidents: vec![Incident {
+                id: "OPS-9".into(),
+                opened: 600,
+                resolved: None,
+                commits: vec![id("3a5").to_hex()[..10].to_string()],
+            }],
+        };
+        let a = analyse_reverts(&h, &rs, &[], &by_cause, &pattern(), FailureMode::Any);
+        assert_eq!(row(&a, "3b4").incident_refs, vec!["OPS-9".to_string()]);
+        assert!(!row(&a, "3b3").incident_linked);
     }
 
     #[test]
