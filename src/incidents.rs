@@ -1,8 +1,7 @@
 //! Reads the incidents file (`--incidents FILE`): CSV with a header `id,opened,resolved[,commits]`,
 //! or JSON (an array of objects, or one object per line) with `id`, `opened`, `resolved` and
 //! optional `commits`. Reverts that name an incident id, or whose sha (or reverted commit's sha)
-//! an incident lists, are
-//! incident-linked (PRODUCT.md, "Reverts and incidents").
+//! an incident lists, are incident-linked (PRODUCT.md, "Reverts and incidents").
 //!
 //! Times are RFC 3339 or `YYYY-MM-DD` (UTC; `opened` at the start of that day, `resolved` at its
 //! end). `resolved` may be empty (CSV) or `null`/absent (JSON) for an incident still open.
