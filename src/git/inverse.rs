@@ -512,8 +512,8 @@ mod fixture_tests {
             super::change_digests(&repo.git_dir, &history, &indicatif::ProgressBar::hidden())
                 .expect("digests");
         let pairs = inverse_pairs(&history, &digests);
-        let incidents = crate::incidents::read_incidents(&out.join("incidents.csv"))
-            .expect("incidents");
+        let incidents =
+            crate::incidents::read_incidents(&out.join("incidents.csv")).expect("incidents");
         let pattern = compile_incident_pattern(DEFAULT_INCIDENT_PATTERN).expect("re");
         let a = analyse_reverts(&history, &releases, &pairs, &incidents, &pattern, failure);
         let tags = releases
