@@ -24,6 +24,8 @@ pub enum Command {
     Report,
     /// One row per release: size, interval, commits, lead time.
     Releases,
+    /// Every revert found: what it undid, whether it was post-release, incident-linked, a repeat.
+    Reverts,
 }
 
 /// Output formats.

@@ -82,7 +82,9 @@ impl Config {
             quiet: args.quiet,
             failure: args.failure.unwrap_or(FailureMode::Any),
             incident_pattern: compile_incident_pattern(
-                args.incident_pattern.as_deref().unwrap_or(DEFAULT_INCIDENT_PATTERN),
+                args.incident_pattern
+                    .as_deref()
+                    .unwrap_or(DEFAULT_INCIDENT_PATTERN),
             )?,
             component_depth: 2,
             lookback_days: 180,

@@ -44,6 +44,7 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
     let view = match cli.command.unwrap_or(cli::Command::Report) {
         cli::Command::Report => report::View::Report,
         cli::Command::Releases => report::View::Releases,
+        cli::Command::Reverts => report::View::Reverts,
     };
     let report = pipeline::analyse(&config, now)?;
     pipeline::print_warnings(&report.warnings, config.quiet);

@@ -3,8 +3,8 @@
 pub mod cadence;
 pub mod evidence;
 pub mod releases;
-pub mod reverts;
 pub mod repeats;
+pub mod reverts;
 pub mod stats;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -13,16 +13,16 @@ use crate::cli::FailureMode;
 use crate::config::Config;
 use crate::facts::{CommitId, DiffStats, History, Warning};
 use crate::report::model::{
-    Excluded, RevertKind, RevertRow, ReleaseRow, Report, RepositoryInfo, Settings, SizeVsFailure, StreamSummary, Summary,
-    SCHEMA_VERSION,
+    Excluded, ReleaseRow, Report, RepositoryInfo, RevertKind, RevertRow, Settings, SizeVsFailure,
+    StreamSummary, Summary, SCHEMA_VERSION,
 };
 
 use cadence::{to_time, Beat};
 use evidence::{size_vs_failure, ReleaseEvidence};
-use repeats::RevertIncident;
-use stats::{median_i64, percentile_i64};
 use releases::ReleaseSet;
+use repeats::RevertIncident;
 use reverts::RevertAnalysis;
+use stats::{median_i64, percentile_i64};
 
 /// Everything read from the repository that the analysis needs.
 #[derive(Debug, Default)]
@@ -93,7 +93,10 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
     summary.change_failure_rate = (!with_previous.is_empty()).then(|| {
         with_previous.iter().filter(|r| r.failed).count() as f64 / with_previous.len() as f64
     });
-    let restores: Vec<i64> = listed.iter().filter_map(|r| r.time_to_restore_seconds).collect();
+    let restores: Vec<i64> = listed
+        .iter()
+        .filter_map(|r| r.time_to_restore_seconds)
+        .collect();
     summary.time_to_restore_median_seconds = median_i64(&restores);
     let mut settings = settings(config, facts.from_deploys);
     settings.incidents.clone_from(&facts.incidents_file);
@@ -122,7 +125,9 @@ fn repeat_incidents(
     config: &Config,
 ) -> crate::report::model::RepeatIncidents {
     let chosen: Vec<usize> = (0..reverts.len())
-        .filter(|&i| reverts[i].kind == RevertKind::PostRelease && reverts[i].cherry_pick_of.is_none())
+        .filter(|&i| {
+            reverts[i].kind == RevertKind::PostRelease && reverts[i].cherry_pick_of.is_none()
+        })
         .collect();
     let incidents: Vec<RevertIncident> = chosen
         .iter()
@@ -184,7 +189,12 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
             let previous = r.previous.map(|p| &set.releases[p]);
             let size = facts.sizes.get(i).copied().flatten();
             let churn = facts.churn.get(i).copied().unwrap_or_default();
-            let hit = facts.reverts.per_release.get(i).cloned().unwrap_or_default();
+            let hit = facts
+                .reverts
+                .per_release
+                .get(i)
+                .cloned()
+                .unwrap_or_default();
             let in_window = config.since.is_none_or(|s| r.point.time >= s)
                 && config.until.is_none_or(|u| r.point.time <= u);
             ReleaseRow {
