@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod exclude;
 pub mod facts;
 pub mod git;
 pub mod report;
