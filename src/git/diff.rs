@@ -435,10 +435,14 @@ impl<'r> Measurer<'_, 'r> {
         {
             return Ok((0, 0));
         }
+        let context = || format!("diffing {}", String::from_utf8_lossy(&self.path));
         match (a, b) {
             (None, None) => Ok((0, 0)),
             (None, Some(b)) => Ok((count_lines(b.bytes()), 0)),
             (Some(a), None) => Ok((0, count_lines(a.bytes()))),
+            // Not `trim_common_tail` first, as git does only for zero-context diffs: its
+            // diffstat diffs with the default 3 lines of context, untrimmed, and trimming
+            // changes xdiff's choices (and counts) on real histories.
             (Some(Content::Blob(a)), Some(Content::Blob(b))) => {
                 let (mut added, mut deleted) = (0u64, 0u64);
                 let mut hunk = |_: git2::DiffDelta<'_>, h: git2::DiffHunk<'_>| {
@@ -446,41 +450,32 @@ impl<'r> Measurer<'_, 'r> {
                     deleted += u64::from(h.old_lines());
                     true
                 };
+                // An empty path keeps libgit2 from looking up `.gitattributes` diff drivers
+                // (stats of the work tree for every file; git's tree diff reads none).
+                let none = Some("");
                 self.repo
                     .diff_blobs(
                         Some(&a),
-                        None,
+                        none,
                         Some(&b),
-                        None,
+                        none,
                         Some(self.opts),
                         None,
                         None,
                         Some(&mut hunk),
                         None,
                     )
-                    .map_err(|e| {
-                        git_error(
-                            format!("diffing {}", String::from_utf8_lossy(&self.path)),
-                            &e,
-                        )
-                    })?;
+                    .map_err(|e| git_error(context(), &e))?;
                 Ok((added, deleted))
             }
+            // A submodule on one side: its text is not a blob.
             (Some(a), Some(b)) => {
+                let none = Some(Path::new(""));
                 let patch =
-                    git2::Patch::from_buffers(a.bytes(), None, b.bytes(), None, Some(self.opts))
-                        .map_err(|e| {
-                            git_error(
-                                format!("diffing {}", String::from_utf8_lossy(&self.path)),
-                                &e,
-                            )
-                        })?;
-                let (_, added, deleted) = patch.line_stats().map_err(|e| {
-                    git_error(
-                        format!("diffing {}", String::from_utf8_lossy(&self.path)),
-                        &e,
-                    )
-                })?;
+                    git2::Patch::from_buffers(a.bytes(), none, b.bytes(), none, Some(self.opts))
+                        .map_err(|e| git_error(context(), &e))?;
+                let (_, added, deleted) =
+                    patch.line_stats().map_err(|e| git_error(context(), &e))?;
                 Ok((added as u64, deleted as u64))
             }
         }
@@ -650,6 +645,25 @@ mod tests {
         }
     }
 
+    /// A long file of many repeated lines (where xdiff's heuristics matter), edited near the
+    /// start and in the middle in version `v`, with a long common tail.
+    fn big_text(v: u32) -> Vec<u8> {
+        let mut out = String::new();
+        for i in 0..6000u32 {
+            let line = match i % 7 {
+                0 => "}\n".to_string(),
+                1 => "\n".to_string(),
+                2 if i % 91 == v * 13 + 2 => format!("edited {v} {i}\n"),
+                _ => format!("line {}\n", (i * 31 + v * (i % 5)) % 97),
+            };
+            if v > 0 && i > 100 && i < 100 + v * 40 && i % 3 == 0 {
+                continue;
+            }
+            out.push_str(&line);
+        }
+        out.into_bytes()
+    }
+
     /// Builds a history with every kind of change git counts in its own way; returns its
     /// commits, oldest first.
     fn every_kind_of_change() -> (Scratch, Vec<CommitId>) {
@@ -667,11 +681,13 @@ mod tests {
             &[b"x\n".repeat(5000).as_slice(), b"\0\n"].concat(),
         );
         s.symlink("link", "a.txt");
+        s.write("big.txt", &big_text(0));
         c.push(s.commit("root"));
         // Plain edits: change, insert, delete; end-of-file newline; CRLF line changed.
         s.write("a.txt", b"one\nTWO\nthree\nthree and a half\n");
         s.write("nonl.txt", b"no newline\n");
         s.write("crlf.txt", b"l1\r\nL2\r\nl3\r\nl4\r\n");
+        s.write("big.txt", &big_text(1));
         c.push(s.commit("edits"));
         // Add, delete, rename (no rename detection), empty file added.
         s.write("new.txt", b"a\nb\nc\n");
@@ -1011,5 +1027,74 @@ mod tests {
         assert_eq!(count_lines(b""), 0);
         assert_eq!(count_lines(b"a"), 1);
         assert_eq!(count_lines(b"a\nb\n"), 2);
+    }
+}
+
+/// Measures real histories for `scripts/bench.sh` until the `report` command exists:
+/// `GIT_CADENCE_BENCH_REPO` (a git dir) and `GIT_CADENCE_BENCH_PAIRS` (a file of `OLD NEW`
+/// lines, `-` for the empty tree) in; one `files added deleted excluded_files excluded_lines`
+/// line per pair to `GIT_CADENCE_BENCH_OUT`, the wall time and warnings to stderr.
+/// `GIT_CADENCE_BENCH_CACHE` (a file) turns the cache on; `GIT_CADENCE_BENCH_DEFAULTS=1`
+/// applies the default exclusions (else `--include-all`, comparable with git).
+#[cfg(test)]
+mod bench {
+    use super::*;
+
+    #[test]
+    #[ignore = "reads a real repository named by GIT_CADENCE_BENCH_REPO"]
+    fn bench_pairs_from_env() {
+        let var = |n: &str| std::env::var(n).ok();
+        let (Some(repo), Some(pairs), Some(out)) = (
+            var("GIT_CADENCE_BENCH_REPO"),
+            var("GIT_CADENCE_BENCH_PAIRS"),
+            var("GIT_CADENCE_BENCH_OUT"),
+        ) else {
+            panic!("set GIT_CADENCE_BENCH_REPO, GIT_CADENCE_BENCH_PAIRS and GIT_CADENCE_BENCH_OUT");
+        };
+        let text = std::fs::read_to_string(pairs).expect("pairs file");
+        let reqs: Vec<DiffRequest> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let (old, new) = l.split_once(' ').expect("OLD NEW");
+                let new = CommitId::from_hex(new.trim()).expect("sha");
+                DiffRequest {
+                    old: (old != "-").then(|| CommitId::from_hex(old).expect("sha")),
+                    new,
+                    rules_from: new,
+                }
+            })
+            .collect();
+        let rules =
+            SizeRules::new(&[], var("GIT_CADENCE_BENCH_DEFAULTS").is_none()).expect("rules");
+        let cache = var("GIT_CADENCE_BENCH_CACHE").map(std::path::PathBuf::from);
+        let start = std::time::Instant::now();
+        // Opening through discover applies the same libgit2 settings as a real run.
+        let opened = Repo::discover(Some(Path::new(&repo))).expect("repository");
+        let (stats, warnings) = measure(
+            &opened.git_dir,
+            &reqs,
+            &rules,
+            cache.as_deref(),
+            &indicatif::ProgressBar::hidden(),
+        )
+        .expect("measure");
+        let elapsed = start.elapsed();
+        let mut text = String::new();
+        for s in &stats {
+            text.push_str(&format!(
+                "{} {} {} {} {}\n",
+                s.files_changed, s.lines_added, s.lines_deleted, s.excluded_files, s.excluded_lines
+            ));
+        }
+        std::fs::write(out, text).expect("write results");
+        for w in &warnings {
+            eprintln!("warning: {w}");
+        }
+        eprintln!(
+            "measured {} diffs in {:.2} s",
+            reqs.len(),
+            elapsed.as_secs_f64()
+        );
     }
 }
