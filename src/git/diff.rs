@@ -1080,13 +1080,19 @@ mod bench {
         )
         .expect("measure");
         let elapsed = start.elapsed();
-        let mut text = String::new();
-        for s in &stats {
-            text.push_str(&format!(
-                "{} {} {} {} {}\n",
-                s.files_changed, s.lines_added, s.lines_deleted, s.excluded_files, s.excluded_lines
-            ));
-        }
+        let text: String = stats
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {} {} {} {}\n",
+                    s.files_changed,
+                    s.lines_added,
+                    s.lines_deleted,
+                    s.excluded_files,
+                    s.excluded_lines
+                )
+            })
+            .collect();
         std::fs::write(out, text).expect("write results");
         for w in &warnings {
             eprintln!("warning: {w}");
