@@ -1080,19 +1080,15 @@ mod bench {
         )
         .expect("measure");
         let elapsed = start.elapsed();
-        let text: String = stats
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} {} {} {} {}\n",
-                    s.files_changed,
-                    s.lines_added,
-                    s.lines_deleted,
-                    s.excluded_files,
-                    s.excluded_lines
-                )
-            })
-            .collect();
+        let mut text = String::new();
+        for s in &stats {
+            use std::fmt::Write;
+            let _ = writeln!(
+                text,
+                "{} {} {} {} {}",
+                s.files_changed, s.lines_added, s.lines_deleted, s.excluded_files, s.excluded_lines
+            );
+        }
         std::fs::write(out, text).expect("write results");
         for w in &warnings {
             eprintln!("warning: {w}");
