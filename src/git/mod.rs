@@ -5,6 +5,7 @@ pub mod attributes;
 pub mod cache;
 pub mod diff;
 pub mod history;
+pub mod paths;
 pub mod tags;
 
 use std::path::{Path, PathBuf};
@@ -49,7 +50,9 @@ impl Repo {
             },
         })?;
         let git_dir = repo.path().to_path_buf();
-        let display_path = repo.workdir().unwrap_or(repo.path()).to_path_buf();
+        let display_path = repo.workdir().unwrap_or(repo.path());
+        // libgit2 ends directory paths with a slash; people's paths do not.
+        let display_path = display_path.components().collect::<PathBuf>();
         if repo.is_shallow() {
             let depth = shallow_depth(&repo);
             return Err(Error::ShallowClone {
@@ -129,7 +132,7 @@ pub fn to_id(oid: git2::Oid) -> crate::facts::CommitId {
 #[must_use]
 pub fn to_oid(id: crate::facts::CommitId) -> git2::Oid {
     // A 20-byte slice is always a valid SHA-1 id.
-    git2::Oid::from_bytes(&id.0).unwrap_or_else(|_| git2::Oid::ZERO_SHA1)
+    git2::Oid::from_bytes(&id.0).unwrap_or(git2::Oid::ZERO_SHA1)
 }
 
 /// Wraps a git2 error with what git-cadence was doing; a missing object becomes
@@ -154,4 +157,22 @@ fn extract_hex(message: &str) -> Option<String> {
         .split(|c: char| !c.is_ascii_hexdigit())
         .find(|w| w.len() == 40)
         .map(str::to_string)
+}
+
+impl Repo {
+    /// Resolves a revision (full or abbreviated sha, tag, branch) to the commit it names.
+    pub fn resolve_commit(&self, spec: &str) -> Result<crate::facts::CommitId> {
+        let object = self
+            .repo
+            .revparse_single(spec)
+            .map_err(|e| Error::BadValue {
+                what: format!("revision `{spec}`"),
+                message: format!("{} (is it fetched?)", e.message()),
+            })?;
+        let commit = object.peel_to_commit().map_err(|e| Error::BadValue {
+            what: format!("revision `{spec}`"),
+            message: e.message().to_string(),
+        })?;
+        Ok(to_id(commit.id()))
+    }
 }
