@@ -34,6 +34,9 @@ bin=$root/target/release/git-cadence
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export XDG_CACHE_HOME=$work/cache
+# One "now" for every run, so that cold and warm reports can be compared byte for byte.
+SOURCE_DATE_EPOCH=$(date +%s)
+export SOURCE_DATE_EPOCH
 # git's numbers as a fresh install gives them: no user or system diff settings.
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 # No attributes on git's side either (a bare repository reads HEAD's .gitattributes since git
@@ -83,15 +86,16 @@ git_total=$(awk -v a="$git_log" -v b="$git_diff" 'BEGIN { printf "%.2f", a + b }
 releases=$(jq '.releases | length' "$work/cold.json")
 pairs=$(wc -l <"$work/pairs" | tr -d ' ')
 echo "repository: $repo ($releases releases, $pairs with a previous release)"
-echo "git-cadence cold (--no-cache):       ${cold} s"
-echo "git-cadence filling the cache:       ${fill} s"
-echo "git-cadence warm (cache):            ${warm} s"
-echo "git log --numstat --no-renames:      ${git_log} s"
-echo "git diff --shortstat x ${pairs}:     ${git_diff} s"
-echo "git total:                           ${git_total} s"
-echo "ratio cold / git total:              $(ratio "$cold" "$git_total")"
-echo "ratio warm / git total:              $(ratio "$warm" "$git_total")"
-echo "ratio cold / git log --numstat:      $(ratio "$cold" "$git_log")"
+row() { printf '%-36s %s\n' "$1" "$2"; }
+row "git-cadence cold (--no-cache):" "${cold} s"
+row "git-cadence filling the cache:" "${fill} s"
+row "git-cadence warm (cache):" "${warm} s"
+row "git log --numstat --no-renames:" "${git_log} s"
+row "git diff --shortstat x ${pairs}:" "${git_diff} s"
+row "git total:" "${git_total} s"
+row "ratio cold / git total:" "$(ratio "$cold" "$git_total")"
+row "ratio warm / git total:" "$(ratio "$warm" "$git_total")"
+row "ratio cold / git log --numstat:" "$(ratio "$cold" "$git_log")"
 
 # The check: sizes with --include-all against git's shortstat.
 "$bin" "${args[@]}" --no-cache --include-all >"$work/all.json"
