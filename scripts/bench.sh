@@ -71,9 +71,21 @@ fi
 jq -r '.releases[].commit' "$work/cold.json" >"$work/tips"
 gitq rev-parse HEAD >>"$work/tips" 2>/dev/null || true
 jq -r '.releases[] | select(.previous != null) | "\(.previous) \(.tag)"' "$work/cold.json" >"$work/pairs"
+# git stops at the first missing blob (some real clones lack a few); git-cadence warns about
+# each one instead, naming its path, so git's log leaves those paths out.
+missing=()
+while IFS= read -r path; do
+    [ -n "$path" ] && missing+=(":(exclude,literal)$path")
+done < <(jq -r '.warnings[]? | tostring' "$work/cold.json" |
+    sed -n 's/^blob [0-9a-f]* (\(.*\) in commit [0-9a-f]*) is missing.*/\1/p' | sort -u)
+pathspec=()
+[ ${#missing[@]} -gt 0 ] && pathspec=(-- . "${missing[@]}")
 s=$(now)
-gitq log --numstat --no-renames --format=%H --stdin <"$work/tips" >/dev/null
+if ! gitq log --numstat --no-renames --format=%H --stdin "${pathspec[@]}" <"$work/tips" >/dev/null 2>"$work/log.err"; then
+    echo "WARNING: git log failed: $(head -n 1 "$work/log.err")" >&2
+fi
 git_log=$(since "$s")
+[ ${#missing[@]} -gt 0 ] && echo "git log leaves out ${#missing[@]} path(s) whose blobs are missing"
 s=$(now)
 while read -r prev tag; do
     # One line per pair, even for an empty diff or a git failure (missing objects).
