@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod deploys;
 pub mod error;
+pub mod exclude;
 pub mod facts;
 pub mod git;
 pub mod incidents;
