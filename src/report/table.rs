@@ -391,20 +391,23 @@ fn write_excluded(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     if e.rules.is_empty() {
         writeln!(out, "Sizes count every file (nothing excluded).")?;
-    } else if e.files == 0 {
-        writeln!(
-            out,
-            "Left out of sizes: {} (none changed in these releases).",
-            e.rules.join("; ")
-        )?;
     } else {
+        let amount = if e.files == 0 {
+            "none changed in these releases".to_string()
+        } else {
+            format!(
+                "{} file changes, {} lines",
+                thousands(e.files),
+                thousands(e.lines)
+            )
+        };
         writeln!(
             out,
-            "Left out of sizes: {} — {} file changes, {} lines.",
-            e.rules.join("; "),
-            thousands(e.files),
-            thousands(e.lines)
+            "Left out of sizes ({amount}; --include-all counts them):"
         )?;
+        for rule in &e.rules {
+            writeln!(out, "  {}", truncate(rule, 96))?;
+        }
     }
     if !r.warnings.is_empty() {
         writeln!(out, "{} warning(s), printed on stderr.", r.warnings.len())?;
