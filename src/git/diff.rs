@@ -165,29 +165,44 @@ fn read_attributes(
     todo: &[usize],
     rules: &SizeRules,
 ) -> Result<AttrMap> {
-    let mut out = AttrMap::new();
     if !rules.uses_attributes() {
-        return Ok(out);
+        return Ok(AttrMap::new());
     }
-    let repo = Repo::reopen(git_dir)?;
-    let mut reader = AttributeReader::new();
-    for &i in todo {
-        let from = requests[i].rules_from;
-        if out.contains_key(&from) {
-            continue;
-        }
-        let (attrs, missing) = reader.rules_for(&repo, from)?;
-        let missing = missing
-            .into_iter()
-            .map(|m| MissingBlob {
-                blob: to_id(m.blob),
-                path: m.path,
-                commit: m.commit,
-            })
-            .collect();
-        out.insert(from, (Arc::new(attrs), missing));
-    }
-    Ok(out)
+    let mut seen = HashSet::new();
+    let distinct: Vec<CommitId> = todo
+        .iter()
+        .map(|&i| requests[i].rules_from)
+        .filter(|c| seen.insert(*c))
+        .collect();
+    // Contiguous runs of commits per thread: neighbouring releases share most subtrees, and
+    // each reader remembers the subtrees it has read.
+    let per_thread = distinct
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1);
+    let parts = distinct
+        .par_chunks(per_thread)
+        .map(|chunk| -> Result<Vec<_>> {
+            let repo = Repo::reopen(git_dir)?;
+            let mut reader = AttributeReader::new();
+            chunk
+                .iter()
+                .map(|&from| {
+                    let (attrs, missing) = reader.rules_for(&repo, from)?;
+                    let missing = missing
+                        .into_iter()
+                        .map(|m| MissingBlob {
+                            blob: to_id(m.blob),
+                            path: m.path,
+                            commit: m.commit,
+                        })
+                        .collect();
+                    Ok((from, (Arc::new(attrs), missing)))
+                })
+                .collect()
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(parts.into_iter().flatten().collect())
 }
 
 /// Which side of a diff an object belongs to (for naming its commit).
