@@ -24,6 +24,8 @@ pub enum Command {
     Report,
     /// One row per release: size, interval, commits, lead time.
     Releases,
+    /// Every revert found: what it undid, whether it was post-release, incident-linked, a repeat.
+    Reverts,
 }
 
 /// Output formats.
@@ -99,6 +101,21 @@ pub struct SharedArgs {
     /// Deploys instead of tags: CSV or JSON lines of commit,time[,environment].
     #[arg(long, global = true, value_name = "FILE")]
     pub deploys: Option<PathBuf>,
+
+    /// Incidents: CSV (`id,opened,resolved[,commits]`) or JSON (array or lines) with `id`,
+    /// `opened`, `resolved` and optional `commits` (shas); reverts that name an incident id or
+    /// are listed in it are incident-linked.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub incidents: Option<PathBuf>,
+
+    /// Which post-release reverts make a release count as failed.
+    #[arg(long, global = true, value_enum)]
+    pub failure: Option<FailureMode>,
+
+    /// Regex (case-insensitive; `(?-i)` turns that off) that marks a revert message as
+    /// incident-linked. Default: incident|outage|sev[0-9]|postmortem|post-mortem|hotfix|rollback|INC-[0-9]+
+    #[arg(long, global = true, value_name = "REGEX")]
+    pub incident_pattern: Option<String>,
 
     /// Do not read or write the size cache (kept in $XDG_CACHE_HOME/git-cadence, never in the
     /// repository).

@@ -11,6 +11,7 @@ pub mod error;
 pub mod exclude;
 pub mod facts;
 pub mod git;
+pub mod incidents;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
@@ -44,6 +45,7 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
     let view = match cli.command.unwrap_or(cli::Command::Report) {
         cli::Command::Report => report::View::Report,
         cli::Command::Releases => report::View::Releases,
+        cli::Command::Reverts => report::View::Reverts,
     };
     let report = pipeline::analyse(&config, now)?;
     pipeline::print_warnings(&report.warnings, config.quiet);

@@ -5,6 +5,7 @@ pub mod attributes;
 pub mod cache;
 pub mod diff;
 pub mod history;
+pub mod inverse;
 pub mod paths;
 pub mod tags;
 
