@@ -71,21 +71,44 @@ fi
 jq -r '.releases[].commit' "$work/cold.json" >"$work/tips"
 gitq rev-parse HEAD >>"$work/tips" 2>/dev/null || true
 jq -r '.releases[] | select(.previous != null) | "\(.previous) \(.tag)"' "$work/cold.json" >"$work/pairs"
-# git stops at the first missing blob (some real clones lack a few); git-cadence warns about
-# each one instead, naming its path, so git's log leaves those paths out.
+# git stops at the first missing blob (some real clones lack a few). git-cadence warns about
+# each missing blob instead; git's log then leaves out every path that ever held one of them
+# (found with `git log --raw`, which reads no blob). A blob that git-cadence never met (in a
+# commit of no release) shows up as a git failure: it is added and the log runs again. The
+# time reported is that of the run that succeeded.
+jq -r '.warnings[]? | tostring' "$work/cold.json" |
+    sed -n 's/^blob \([0-9a-f]*\) (.* in commit [0-9a-f]*) is missing.*/\1/p' | sort -u >"$work/missing-blobs"
+raw_done=
 missing=()
-while IFS= read -r path; do
-    [ -n "$path" ] && missing+=(":(exclude,literal)$path")
-done < <(jq -r '.warnings[]? | tostring' "$work/cold.json" |
-    sed -n 's/^blob [0-9a-f]* (\(.*\) in commit [0-9a-f]*) is missing.*/\1/p' | sort -u)
-pathspec=()
-[ ${#missing[@]} -gt 0 ] && pathspec=(-- . "${missing[@]}")
-s=$(now)
-if ! gitq log --numstat --no-renames --format=%H --stdin "${pathspec[@]}" <"$work/tips" >/dev/null 2>"$work/log.err"; then
-    echo "WARNING: git log failed: $(head -n 1 "$work/log.err")" >&2
-fi
-git_log=$(since "$s")
-[ ${#missing[@]} -gt 0 ] && echo "git log leaves out ${#missing[@]} path(s) whose blobs are missing"
+for attempt in 1 2 3 4 5 6; do
+    if [ -s "$work/missing-blobs" ]; then
+        if [ -z "$raw_done" ]; then
+            gitq log --format= --raw --no-abbrev --no-renames --stdin <"$work/tips" >"$work/raw"
+            raw_done=1
+        fi
+        missing=()
+        while IFS= read -r path; do
+            missing+=(":(exclude,literal)$path")
+        done < <(awk -F'\t' 'FNR == NR { lost[$1] = 1; next }
+                 { split($1, f, " "); if ((f[3] in lost) || (f[4] in lost)) print $2 }' \
+                 "$work/missing-blobs" "$work/raw" | sort -u)
+    fi
+    pathspec=()
+    [ ${#missing[@]} -gt 0 ] && pathspec=(-- . "${missing[@]}")
+    s=$(now)
+    if gitq log --numstat --no-renames --format=%H --stdin "${pathspec[@]}" <"$work/tips" >/dev/null 2>"$work/log.err"; then
+        git_log=$(since "$s")
+        break
+    fi
+    git_log=$(since "$s")
+    lost=$(sed -n 's/^fatal: unable to read \([0-9a-f]\{40\}\).*/\1/p' "$work/log.err" | head -n 1)
+    if [ -z "$lost" ] || grep -qx "$lost" "$work/missing-blobs"; then
+        echo "WARNING: git log failed: $(head -n 1 "$work/log.err")" >&2
+        break
+    fi
+    echo "$lost" >>"$work/missing-blobs"
+done
+[ ${#missing[@]} -gt 0 ] && echo "git log leaves out ${#missing[@]} path(s) that held a missing blob"
 s=$(now)
 while read -r prev tag; do
     # One line per pair, even for an empty diff or a git failure (missing objects).
