@@ -61,8 +61,16 @@ impl Config {
             tag_pattern,
             tag_pattern_is_default,
             prereleases: args.prereleases,
-            since: args.since.as_deref().map(|d| parse_date("--since", d, false)).transpose()?,
-            until: args.until.as_deref().map(|d| parse_date("--until", d, true)).transpose()?,
+            since: args
+                .since
+                .as_deref()
+                .map(|d| parse_date("--since", d, false))
+                .transpose()?,
+            until: args
+                .until
+                .as_deref()
+                .map(|d| parse_date("--until", d, true))
+                .transpose()?,
             excludes: args.exclude.clone(),
             include_all: args.include_all,
             deploys: args.deploys.clone(),
@@ -104,7 +112,9 @@ pub fn parse_date(what: &str, text: &str, end_of_day: bool) -> Result<i64> {
     }
     Err(Error::BadValue {
         what: what.to_string(),
-        message: format!("`{text}` is not a date; use YYYY-MM-DD or RFC 3339 (2024-05-01T12:00:00Z)"),
+        message: format!(
+            "`{text}` is not a date; use YYYY-MM-DD or RFC 3339 (2024-05-01T12:00:00Z)"
+        ),
     })
 }
 
@@ -114,8 +124,14 @@ mod tests {
 
     #[test]
     fn dates_parse_as_utc_day_bounds() {
-        assert_eq!(parse_date("x", "2024-01-02", false).ok(), Some(1_704_153_600));
-        assert_eq!(parse_date("x", "2024-01-02", true).ok(), Some(1_704_239_999));
+        assert_eq!(
+            parse_date("x", "2024-01-02", false).ok(),
+            Some(1_704_153_600)
+        );
+        assert_eq!(
+            parse_date("x", "2024-01-02", true).ok(),
+            Some(1_704_239_999)
+        );
         assert_eq!(
             parse_date("x", "2024-01-02T00:00:00+01:00", false).ok(),
             Some(1_704_150_000)

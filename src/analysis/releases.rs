@@ -52,12 +52,14 @@ impl std::fmt::Display for Version {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.parts.cmp(&other.parts).then_with(|| match (&self.pre, &other.pre) {
-            (None, None) => Ordering::Equal,
-            (None, Some(_)) => Ordering::Greater,
-            (Some(_), None) => Ordering::Less,
-            (Some(a), Some(b)) => a.cmp(b),
-        })
+        self.parts
+            .cmp(&other.parts)
+            .then_with(|| match (&self.pre, &other.pre) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(_), None) => Ordering::Less,
+                (Some(a), Some(b)) => a.cmp(b),
+            })
     }
 }
 
@@ -330,7 +332,10 @@ fn previous_releases(
         .map(|(k, &m)| {
             let c = releases[m].commit_idx as usize;
             let set = &bits[c * words..c * words + words];
-            (0..k).rev().find(|&j| set[j / 64] >> (j % 64) & 1 == 1).map(|j| members[j])
+            (0..k)
+                .rev()
+                .find(|&j| set[j / 64] >> (j % 64) & 1 == 1)
+                .map(|j| members[j])
         })
         .collect()
 }

@@ -30,10 +30,12 @@ pub fn measure(
         .map_init(
             || Repo::reopen(git_dir),
             |repo, req| {
-                let repo = repo.as_ref().map_err(|e| crate::error::Error::OpenRepository {
-                    path: git_dir.to_path_buf(),
-                    message: e.to_string(),
-                })?;
+                let repo = repo
+                    .as_ref()
+                    .map_err(|e| crate::error::Error::OpenRepository {
+                        path: git_dir.to_path_buf(),
+                        message: e.to_string(),
+                    })?;
                 let out = measure_one(repo, req);
                 progress.inc(1);
                 out

@@ -10,7 +10,9 @@ use super::{git_error, to_id, to_oid, Repo};
 /// A commit or parent that is missing from the object database is an error naming it.
 pub fn read_history(repo: &Repo, tips: &[CommitId]) -> Result<History> {
     let repo = &repo.repo;
-    let mut walk = repo.revwalk().map_err(|e| git_error("walking history", &e))?;
+    let mut walk = repo
+        .revwalk()
+        .map_err(|e| git_error("walking history", &e))?;
     walk.set_sorting(git2::Sort::TOPOLOGICAL)
         .map_err(|e| git_error("walking history", &e))?;
     for tip in tips {
@@ -40,10 +42,7 @@ pub fn read_history(repo: &Repo, tips: &[CommitId]) -> Result<History> {
     }
     let mut history = History::new(raw.iter().map(|(c, _)| c.clone()).collect());
     for (i, (_, parents)) in raw.into_iter().enumerate() {
-        let idx: Vec<u32> = parents
-            .iter()
-            .filter_map(|p| history.idx(p))
-            .collect();
+        let idx: Vec<u32> = parents.iter().filter_map(|p| history.idx(p)).collect();
         history.commits[i].parents = idx;
     }
     Ok(history)

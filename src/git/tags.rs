@@ -10,7 +10,10 @@ use super::{git_error, to_id, Repo};
 ///
 /// Returned in name order. A tag that does not end at a commit is skipped with a warning; a
 /// tag whose object is missing is an error naming the tag.
-pub fn read_tags(repo: &Repo, wanted: impl Fn(&str) -> bool) -> Result<(Vec<TagFacts>, Vec<Warning>)> {
+pub fn read_tags(
+    repo: &Repo,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<(Vec<TagFacts>, Vec<Warning>)> {
     let repo = &repo.repo;
     let mut names = Vec::new();
     repo.tag_foreach(|oid, name| {
@@ -42,7 +45,9 @@ pub fn read_tags(repo: &Repo, wanted: impl Fn(&str) -> bool) -> Result<(Vec<TagF
                     break object.into_commit().ok();
                 }
                 Some(git2::ObjectType::Tag) if hops < 64 => {
-                    let Ok(tag) = object.into_tag() else { break None };
+                    let Ok(tag) = object.into_tag() else {
+                        break None;
+                    };
                     if tagger_time.is_none() {
                         tagger_time = tag.tagger().map(|s| s.when().seconds());
                     }
