@@ -9,6 +9,9 @@ pub mod config;
 pub mod error;
 pub mod facts;
 pub mod git;
+pub mod deploys;
+pub mod pipeline;
+pub mod progress;
 pub mod report;
 
 use error::Result;
@@ -36,6 +39,49 @@ impl Outcome {
 /// Runs one command line.
 pub fn run(cli: cli::Cli) -> Result<Outcome> {
     let config = config::Config::from_args(&cli.shared)?;
-    let _ = config;
+    let now = now()?;
+    let view = match cli.command.unwrap_or(cli::Command::Report) {
+        cli::Command::Report => report::View::Report,
+        cli::Command::Releases => report::View::Releases,
+    };
+    let report = pipeline::analyse(&config, now)?;
+    pipeline::print_warnings(&report.warnings, config.quiet);
+    emit(|out| report::render(&report, view, config.format, use_color(config.color), out))?;
     Ok(Outcome::Success)
+}
+
+/// The time the analysis is "as of": now, or `SOURCE_DATE_EPOCH` (seconds) when set, which
+/// makes reports reproducible.
+fn now() -> Result<i64> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v.trim().parse().map_err(|_| error::Error::BadValue {
+            what: "SOURCE_DATE_EPOCH".to_string(),
+            message: format!("`{v}` is not a number of seconds"),
+        }),
+        Err(_) => Ok(chrono::Utc::now().timestamp()),
+    }
+}
+
+/// Colour for tables: `always`, `never`, or with `auto` when stdout is a terminal and
+/// `NO_COLOR` is unset.
+fn use_color(choice: cli::ColorChoice) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        cli::ColorChoice::Always => true,
+        cli::ColorChoice::Never => false,
+        cli::ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Writes to stdout through a buffer. A closed pipe (`| head`) is success, not an error.
+pub fn emit(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(error::Error::Output),
+    }
 }

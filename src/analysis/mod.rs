@@ -1,3 +1,207 @@
 //! Pure analysis: facts and a `now` in, the report model out. No I/O, no clock, no git2.
 
+pub mod cadence;
+pub mod quantile;
 pub mod releases;
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::cli::FailureMode;
+use crate::config::Config;
+use crate::facts::{CommitId, DiffStats, History, Warning};
+use crate::report::model::{
+    Excluded, ReleaseRow, Report, RepositoryInfo, Settings, SizeVsFailure, StreamSummary, Summary,
+    SCHEMA_VERSION,
+};
+
+use cadence::{to_time, Beat};
+use quantile::{median_i64, quantile};
+use releases::ReleaseSet;
+
+/// Everything read from the repository that the analysis needs.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// The repository as shown to people.
+    pub path: String,
+    pub head: Option<CommitId>,
+    pub history: History,
+    pub releases: ReleaseSet,
+    /// Per release: its size against its previous release (`None` for the first of a line).
+    pub sizes: Vec<Option<DiffStats>>,
+    /// Per release: churn summed over its non-merge commits.
+    pub churn: Vec<DiffStats>,
+    /// The size exclusion rules in force, described for people.
+    pub excluded_rules: Vec<String>,
+    /// Whether releases came from a deploys file rather than tags.
+    pub from_deploys: bool,
+    pub warnings: Vec<Warning>,
+}
+
+/// Builds the report from facts. `now` is seconds since the epoch.
+#[must_use]
+pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
+    let rows = release_rows(facts, config);
+    let listed: Vec<&ReleaseRow> = rows.iter().filter(|r| r.in_window).collect();
+    let mut excluded = Excluded {
+        rules: facts.excluded_rules.clone(),
+        ..Excluded::default()
+    };
+    for (row, size) in rows.iter().zip(&facts.sizes) {
+        if let (true, Some(size)) = (row.in_window, size) {
+            excluded.files += size.excluded_files;
+            excluded.lines += size.excluded_lines;
+        }
+    }
+    let end = config.until.map_or(now, |u| u.min(now));
+    let summary = summarise(&listed, end, config.window_days);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        repository: RepositoryInfo {
+            path: facts.path.clone(),
+            head: facts.head,
+        },
+        generated_at: to_time(now),
+        settings: settings(config, facts.from_deploys),
+        releases: rows.into_iter().filter(|r| r.in_window).collect(),
+        reverts: Vec::new(),
+        fixes: Vec::new(),
+        summary,
+        excluded,
+        warnings: facts.warnings.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// One row per release, in release order, with `in_window` telling which to list.
+fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
+    let set = &facts.releases;
+    set.releases
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let commits: Vec<&crate::facts::CommitFacts> = r
+                .commits
+                .iter()
+                .map(|&c| &facts.history.commits[c as usize])
+                .collect();
+            let authors: HashSet<String> = commits
+                .iter()
+                .map(|c| c.author_email.to_lowercase())
+                .collect();
+            // Author clocks can run ahead of the tagger's; a negative lead time means zero.
+            let leads: Vec<i64> = commits
+                .iter()
+                .map(|c| (r.point.time - c.author_time).max(0))
+                .collect();
+            let previous = r.previous.map(|p| &set.releases[p]);
+            let size = facts.sizes.get(i).copied().flatten();
+            let churn = facts.churn.get(i).copied().unwrap_or_default();
+            let in_window = config.since.is_none_or(|s| r.point.time >= s)
+                && config.until.is_none_or(|u| r.point.time <= u);
+            ReleaseRow {
+                tag: r.point.name.clone(),
+                other_tags: r.point.other_names.clone(),
+                version: r.point.version.as_ref().map(ToString::to_string),
+                stream: r.point.stream.clone(),
+                commit: r.point.commit,
+                time: to_time(r.point.time),
+                previous: previous.map(|p| p.point.name.clone()),
+                interval_seconds: previous.map(|p| r.point.time - p.point.time),
+                commits: commits.len() as u64,
+                merges: commits.iter().filter(|c| c.is_merge()).count() as u64,
+                authors: authors.len() as u64,
+                files_changed: size.map(|s| s.files_changed),
+                lines_added: size.map(|s| s.lines_added),
+                lines_deleted: size.map(|s| s.lines_deleted),
+                lines_changed: size.map(|s| s.lines_changed()),
+                excluded_lines: size.map(|s| s.excluded_lines),
+                churn_lines_added: churn.lines_added,
+                churn_lines_deleted: churn.lines_deleted,
+                lead_time_median_seconds: median_i64(&leads),
+                lead_time_p90_seconds: quantile(&leads, 0.9).map(|q| q.round() as i64),
+                failed: false,
+                reverts: Vec::new(),
+                fixes: Vec::new(),
+                time_to_restore_seconds: None,
+                in_window,
+            }
+        })
+        .collect()
+}
+
+/// Totals, cadence overall and per stream.
+fn summarise(rows: &[&ReleaseRow], end: i64, window_days: u32) -> Summary {
+    let beats = |rows: &[&ReleaseRow]| -> Vec<Beat> {
+        rows.iter()
+            .map(|r| Beat {
+                time: r.time.timestamp(),
+                interval: r.interval_seconds,
+            })
+            .collect()
+    };
+    let all = beats(rows);
+    let mut by_stream: BTreeMap<&str, Vec<&ReleaseRow>> = BTreeMap::new();
+    for r in rows {
+        by_stream.entry(r.stream.as_str()).or_default().push(r);
+    }
+    let streams = if by_stream.len() > 1 {
+        by_stream
+            .iter()
+            .map(|(name, rows)| {
+                let b = beats(rows);
+                StreamSummary {
+                    stream: (*name).to_string(),
+                    releases: rows.len() as u64,
+                    median_interval_seconds: cadence::median_interval(&b),
+                    releases_per_week: cadence::releases_per_week(&b),
+                    cadence: cadence::cadence(&b, end, window_days),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // With several streams, "releases per week" overall is the sum of the streams' rates: each
+    // stream is its own line of releases.
+    let releases_per_week = if by_stream.len() > 1 {
+        let rates: Vec<f64> = streams.iter().filter_map(|s| s.releases_per_week).collect();
+        (!rates.is_empty()).then(|| rates.iter().sum())
+    } else {
+        cadence::releases_per_week(&all)
+    };
+    Summary {
+        releases: rows.len() as u64,
+        change_failure_rate: None,
+        median_interval_seconds: cadence::median_interval(&all),
+        releases_per_week,
+        time_to_restore_median_seconds: None,
+        size_vs_failure: SizeVsFailure::default(),
+        repeat_incidents: crate::report::model::RepeatIncidents::default(),
+        cadence: cadence::cadence(&all, end, window_days),
+        streams,
+        headline: String::new(),
+    }
+}
+
+/// The settings as the report shows them.
+fn settings(config: &Config, from_deploys: bool) -> Settings {
+    Settings {
+        source: if from_deploys { "deploys" } else { "tags" }.to_string(),
+        tag_pattern: config.tag_pattern.as_str().to_string(),
+        prereleases: config.prereleases,
+        since: config.since.map(to_time),
+        until: config.until.map(to_time),
+        exclude: config.excludes.clone(),
+        include_all: config.include_all,
+        deploys: config.deploys.as_ref().map(|p| p.display().to_string()),
+        incidents: None,
+        incident_pattern: config.incident_pattern.as_str().to_string(),
+        failure: match config.failure {
+            FailureMode::Any => "any",
+            FailureMode::IncidentLinked => "incident-linked",
+        }
+        .to_string(),
+        component_depth: config.component_depth,
+        lookback_days: config.lookback_days,
+        window_days: config.window_days,
+    }
+}

@@ -131,6 +131,8 @@ pub fn parse_tag(name: &str, pattern: &Regex) -> Option<ParsedTag> {
 pub struct ReleasePoint {
     /// Tag name, or for a deploy a name made of environment and short commit.
     pub name: String,
+    /// Other tags on the same commit (same stream), merged into this release.
+    pub other_names: Vec<String>,
     pub version: Option<Version>,
     pub stream: String,
     pub commit: CommitId,
@@ -151,6 +153,7 @@ pub fn release_points(tags: &[TagFacts], pattern: &Regex, prereleases: bool) -> 
         }
         let point = ReleasePoint {
             name: tag.name.clone(),
+            other_names: Vec::new(),
             version: Some(parsed.version),
             stream: parsed.stream,
             commit: tag.commit,
@@ -161,9 +164,13 @@ pub fn release_points(tags: &[TagFacts], pattern: &Regex, prereleases: bool) -> 
             .and_modify(|existing| {
                 let time = existing.time.min(point.time);
                 if (&point.version, &point.name) > (&existing.version, &existing.name) {
-                    existing.name.clone_from(&point.name);
+                    let demoted = std::mem::replace(&mut existing.name, point.name.clone());
+                    existing.other_names.push(demoted);
                     existing.version.clone_from(&point.version);
+                } else {
+                    existing.other_names.push(point.name.clone());
                 }
+                existing.other_names.sort();
                 existing.time = time;
             })
             .or_insert(point);
@@ -338,4 +345,229 @@ fn previous_releases(
                 .map(|j| members[j])
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::DEFAULT_TAG_PATTERN;
+    use crate::facts::CommitFacts;
+
+    fn id(n: u8) -> CommitId {
+        CommitId([n; 20])
+    }
+
+    /// Builds a history from `(commit, parents)` given children first.
+    fn history(edges: &[(u8, &[u8])]) -> History {
+        let commits: Vec<CommitFacts> = edges
+            .iter()
+            .map(|(c, _)| CommitFacts {
+                id: id(*c),
+                parents: Vec::new(),
+                author_name: "A".into(),
+                author_email: "a@example.com".into(),
+                author_time: i64::from(*c),
+                committer_time: i64::from(*c),
+                message: format!("commit {c}"),
+            })
+            .collect();
+        let mut h = History::new(commits);
+        for (i, (_, parents)) in edges.iter().enumerate() {
+            h.commits[i].parents = parents.iter().filter_map(|p| h.idx(&id(*p))).collect();
+        }
+        h
+    }
+
+    fn tag(name: &str, commit: u8, time: i64) -> TagFacts {
+        TagFacts {
+            name: name.into(),
+            commit: id(commit),
+            tagger_time: Some(time),
+            commit_time: 0,
+        }
+    }
+
+    fn default_pattern() -> Regex {
+        Regex::new(DEFAULT_TAG_PATTERN).unwrap_or_else(|_| unreachable!())
+    }
+
+    #[test]
+    fn default_pattern_takes_two_to_four_numbers_and_spots_prereleases() {
+        let re = default_pattern();
+        let p = |n: &str| parse_tag(n, &re);
+        assert_eq!(p("v1.4.3").map(|t| t.version.parts), Some([1, 4, 3, 0]));
+        assert_eq!(p("2.0").map(|t| t.version.parts), Some([2, 0, 0, 0]));
+        assert_eq!(p("1.7.8.2").map(|t| t.version.to_string()), Some("1.7.8.2".into()));
+        for pre in ["v1.0.0-rc.1", "v2.0-beta", "1.2.3.rc1", "1.2.3_RC1", "v3.0.0-alpha0", "v1.0-m01"] {
+            assert_eq!(p(pre).map(|t| t.prerelease), Some(true), "{pre}");
+        }
+        for not in ["v1", "1.2.3.4.5", "cli-v1.2.0", "pkg@1.2.3", "release"] {
+            assert!(p(not).is_none(), "{not}");
+        }
+    }
+
+    #[test]
+    fn custom_patterns_name_streams_by_group_or_prefix() {
+        let prefixed = Regex::new(r"^[a-z-]+-v?\d+\.\d+\.\d+$").unwrap_or_else(|_| unreachable!());
+        let t = parse_tag("cli-v1.2.0", &prefixed);
+        assert_eq!(t.as_ref().map(|t| t.stream.as_str()), Some("cli"));
+        assert_eq!(t.map(|t| t.prerelease), Some(false));
+        let at = Regex::new(r"^(?P<stream>[^@]+)@(?P<version>\d+\.\d+\.\d+)$")
+            .unwrap_or_else(|_| unreachable!());
+        assert_eq!(parse_tag("pkg@1.2.3", &at).map(|t| t.stream), Some("pkg".into()));
+        let tokio = Regex::new(r"^tokio-util-\d").unwrap_or_else(|_| unreachable!());
+        assert_eq!(
+            parse_tag("tokio-util-0.7.1", &tokio).map(|t| t.stream),
+            Some("tokio-util".into())
+        );
+    }
+
+    #[test]
+    fn versions_order_numerically_with_prereleases_first() {
+        let v = |s: &str| parse_tag(s, &default_pattern()).map(|t| t.version);
+        assert!(v("v1.10.0") > v("v1.9.0"));
+        assert!(v("v2.0.0") > v("v2.0.0-rc.1"));
+        assert_eq!(v("v2.0").map(|v| v.parts), v("v2.0.0").map(|v| v.parts));
+    }
+
+    #[test]
+    fn tags_on_one_commit_are_one_release_named_by_the_higher_version_dated_by_the_earlier_time() {
+        let points = release_points(
+            &[tag("v1.0.0", 1, 200), tag("v1.0.1", 1, 100), tag("v0.9.0", 2, 50)],
+            &default_pattern(),
+            false,
+        );
+        assert_eq!(points.len(), 2);
+        assert_eq!(points[0].name, "v0.9.0");
+        assert_eq!(points[1].name, "v1.0.1");
+        assert_eq!(points[1].other_names, vec!["v1.0.0".to_string()]);
+        assert_eq!(points[1].time, 100);
+    }
+
+    #[test]
+    fn prereleases_are_left_out_unless_asked_for() {
+        let tags = [tag("v1.0.0-rc.1", 1, 10), tag("v1.0.0", 2, 20)];
+        assert_eq!(release_points(&tags, &default_pattern(), false).len(), 1);
+        assert_eq!(release_points(&tags, &default_pattern(), true).len(), 2);
+    }
+
+    #[test]
+    fn release_order_is_time_then_version() {
+        let points = release_points(
+            &[tag("v1.1.0", 2, 100), tag("v1.0.0", 1, 100), tag("v0.1.0", 3, 50)],
+            &default_pattern(),
+            false,
+        );
+        let names: Vec<&str> = points.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["v0.1.0", "v1.0.0", "v1.1.0"]);
+    }
+
+    /// A maintenance line: 1.4.3 is cut after 2.0.0 from a 1.4 branch.
+    ///
+    /// ```text
+    ///   1 ─ 2 (v1.4.2) ─ 3 ─ 4 (v2.0.0)
+    ///            └──── 5 (v1.4.3)
+    /// ```
+    #[test]
+    fn previous_release_follows_the_maintenance_line() {
+        let h = history(&[(5, &[2]), (4, &[3]), (3, &[2]), (2, &[1]), (1, &[])]);
+        let points = release_points(
+            &[tag("v1.4.2", 2, 10), tag("v2.0.0", 4, 20), tag("v1.4.3", 5, 30)],
+            &default_pattern(),
+            false,
+        );
+        let set = place_releases(points, &h);
+        let by_name = |n: &str| set.releases.iter().position(|r| r.point.name == n);
+        let prev = |n: &str| by_name(n).and_then(|i| set.releases[i].previous);
+        assert_eq!(prev("v1.4.2"), None);
+        assert_eq!(prev("v2.0.0"), by_name("v1.4.2"));
+        assert_eq!(prev("v1.4.3"), by_name("v1.4.2"));
+        let commits = |n: &str| {
+            by_name(n).map(|i| {
+                set.releases[i]
+                    .commits
+                    .iter()
+                    .map(|&c| h.commits[c as usize].id)
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(commits("v1.4.2"), Some(vec![id(2), id(1)]));
+        assert_eq!(commits("v2.0.0"), Some(vec![id(4), id(3)]));
+        assert_eq!(commits("v1.4.3"), Some(vec![id(5)]));
+        // Shipped: commit 1 first shipped in v1.4.2.
+        let i1 = h.idx(&id(1)).unwrap_or_default() as usize;
+        assert_eq!(set.shipped_in[i1].map(|r| r as usize), by_name("v1.4.2"));
+    }
+
+    /// A merge brings a side branch in; every commit goes to the first release reaching it.
+    ///
+    /// ```text
+    ///   1 (v1.0) ─ 2 ─────── 4 (merge) (v1.1)
+    ///      └────── 3 ───────┘
+    /// ```
+    #[test]
+    fn merges_and_their_branches_belong_to_the_release_that_first_reaches_them() {
+        let h = history(&[(4, &[2, 3]), (3, &[1]), (2, &[1]), (1, &[])]);
+        let points = release_points(
+            &[tag("v1.0", 1, 10), tag("v1.1", 4, 20)],
+            &default_pattern(),
+            false,
+        );
+        let set = place_releases(points, &h);
+        assert_eq!(set.releases[1].commits.len(), 3);
+        assert_eq!(set.releases[1].previous, Some(0));
+        let merges = set.releases[1]
+            .commits
+            .iter()
+            .filter(|&&c| h.commits[c as usize].is_merge())
+            .count();
+        assert_eq!(merges, 1);
+    }
+
+    /// An older commit tagged later: it is not an ancestor of the earlier release, and the
+    /// earlier release is not its ancestor either.
+    #[test]
+    fn a_release_only_follows_ancestors_earlier_in_release_order() {
+        let h = history(&[(3, &[2]), (2, &[1]), (1, &[])]);
+        // v2.0 on 3 at t=10; v1.0 on 2 tagged later (t=20); v2.1 on 3? no: v0.5 on 1 at t=30.
+        let points = release_points(
+            &[tag("v2.0", 3, 10), tag("v1.0", 2, 20), tag("v0.5", 1, 30)],
+            &default_pattern(),
+            false,
+        );
+        let set = place_releases(points, &h);
+        // v2.0 is first in release order: no previous, and it shipped all three commits.
+        assert_eq!(set.releases[0].point.name, "v2.0");
+        assert_eq!(set.releases[0].previous, None);
+        assert_eq!(set.releases[0].commits.len(), 3);
+        // v1.0 and v0.5 come later; their commits were shipped already; v2.0 is not their
+        // ancestor, so they have no previous release.
+        assert_eq!(set.releases[1].previous, None);
+        assert!(set.releases[1].commits.is_empty());
+        assert_eq!(set.releases[2].previous, None);
+    }
+
+    #[test]
+    fn streams_are_attributed_on_their_own() {
+        // 1 ─ 2 ─ 3 ─ 4; cli-1.0 on 2, lib-1.0 on 3, cli-1.1 on 4.
+        let h = history(&[(4, &[3]), (3, &[2]), (2, &[1]), (1, &[])]);
+        let re = Regex::new(r"^(cli|lib)-\d").unwrap_or_else(|_| unreachable!());
+        let points = release_points(
+            &[tag("cli-1.0", 2, 10), tag("lib-1.0", 3, 20), tag("cli-1.1", 4, 30)],
+            &re,
+            false,
+        );
+        let set = place_releases(points, &h);
+        let cli11 = &set.releases[2];
+        assert_eq!(cli11.point.name, "cli-1.1");
+        assert_eq!(cli11.previous, Some(0));
+        // Within the cli stream, commits 3 and 4 are new in cli-1.1.
+        assert_eq!(cli11.commits.len(), 2);
+        // lib-1.0 is the first of its line: it shipped 1, 2 and 3.
+        assert_eq!(set.releases[1].commits.len(), 3);
+        assert_eq!(set.releases[1].previous, None);
+        // Globally, commit 3 first shipped in lib-1.0.
+        let i3 = h.idx(&id(3)).unwrap_or_default() as usize;
+        assert_eq!(set.shipped_in[i3], Some(1));
+    }
 }

@@ -47,7 +47,11 @@ impl Repo {
             },
         })?;
         let git_dir = repo.path().to_path_buf();
-        let display_path = repo.workdir().unwrap_or(repo.path()).to_path_buf();
+        let display_path = repo.workdir().unwrap_or(repo.path());
+        // libgit2 ends directory paths with a slash; people's paths do not.
+        let display_path = display_path
+            .components()
+            .collect::<PathBuf>();
         if repo.is_shallow() {
             let depth = shallow_depth(&repo);
             return Err(Error::ShallowClone {
@@ -152,4 +156,22 @@ fn extract_hex(message: &str) -> Option<String> {
         .split(|c: char| !c.is_ascii_hexdigit())
         .find(|w| w.len() == 40)
         .map(str::to_string)
+}
+
+impl Repo {
+    /// Resolves a revision (full or abbreviated sha, tag, branch) to the commit it names.
+    pub fn resolve_commit(&self, spec: &str) -> Result<crate::facts::CommitId> {
+        let object = self
+            .repo
+            .revparse_single(spec)
+            .map_err(|e| Error::BadValue {
+                what: format!("revision `{spec}`"),
+                message: format!("{} (is it fetched?)", e.message()),
+            })?;
+        let commit = object.peel_to_commit().map_err(|e| Error::BadValue {
+            what: format!("revision `{spec}`"),
+            message: e.message().to_string(),
+        })?;
+        Ok(to_id(commit.id()))
+    }
 }

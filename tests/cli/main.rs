@@ -1,1 +1,7 @@
+//! Integration tests: the real `git-cadence` binary on fixture repositories built by the
+//! scripts in `fixtures/`.
 
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+mod common;
+mod releases;

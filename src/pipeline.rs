@@ -1,0 +1,140 @@
+//! The run of one analysis: opens the repository, reads facts through [`crate::git`], measures
+//! sizes in parallel, and hands everything to [`crate::analysis`].
+
+use crate::analysis::releases::{place_releases, release_points, sort_release_order, ReleasePoint};
+use crate::analysis::{self, Facts};
+use crate::config::Config;
+use crate::error::Result;
+use crate::facts::DiffStats;
+use crate::git::diff::DiffRequest;
+use crate::git::{self, Repo};
+use crate::report::model::Report;
+
+/// Reads the repository that `config` names and analyses it as of `now` (seconds).
+pub fn analyse(config: &Config, now: i64) -> Result<Report> {
+    let repo = Repo::discover(config.repo.as_deref())?;
+    let facts = read_facts(&repo, config)?;
+    Ok(analysis::analyse(&facts, config, now))
+}
+
+/// Reads every fact the analysis needs.
+pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
+    let mut warnings = Vec::new();
+    let head = repo.head()?;
+    let points = if let Some(path) = &config.deploys {
+        deploy_points(repo, path)?
+    } else {
+        let pattern = &config.tag_pattern;
+        let (tags, tag_warnings) = git::tags::read_tags(repo, |name| pattern.is_match(name))?;
+        warnings.extend(tag_warnings);
+        release_points(&tags, pattern, config.prereleases)
+    };
+
+    let mut tips: Vec<_> = points.iter().map(|p| p.commit).collect();
+    tips.extend(head);
+    tips.sort();
+    tips.dedup();
+    let history = git::history::read_history(repo, &tips)?;
+    let releases = place_releases(points, &history);
+
+    // Sizes: each release against its previous one; churn: each non-merge commit of a
+    // release against its first parent, with the release's attributes deciding exclusions.
+    let in_window = |t: i64| config.since.is_none_or(|s| t >= s) && config.until.is_none_or(|u| t <= u);
+    let mut requests = Vec::new();
+    let mut size_slot = vec![None; releases.releases.len()];
+    let mut churn_slots: Vec<(usize, usize)> = Vec::new();
+    for (i, r) in releases.releases.iter().enumerate() {
+        if !in_window(r.point.time) {
+            continue;
+        }
+        if let Some(p) = r.previous {
+            size_slot[i] = Some(requests.len());
+            requests.push(DiffRequest {
+                old: Some(releases.releases[p].point.commit),
+                new: r.point.commit,
+                rules_from: r.point.commit,
+            });
+        }
+        for &c in &r.commits {
+            let commit = &history.commits[c as usize];
+            if commit.is_merge() {
+                continue;
+            }
+            churn_slots.push((i, requests.len()));
+            requests.push(DiffRequest {
+                old: commit.parents.first().map(|&p| history.commits[p as usize].id),
+                new: commit.id,
+                rules_from: r.point.commit,
+            });
+        }
+    }
+    let bar = crate::progress::bar(requests.len() as u64, "measuring", config.quiet);
+    let (stats, diff_warnings) = git::diff::measure(&repo.git_dir, &requests, &bar)?;
+    bar.finish_and_clear();
+    warnings.extend(diff_warnings);
+
+    let sizes = size_slot.iter().map(|s| s.map(|k| stats[k])).collect();
+    let mut churn = vec![DiffStats::default(); releases.releases.len()];
+    for (release, k) in churn_slots {
+        churn[release] += stats[k];
+    }
+
+    Ok(Facts {
+        path: repo.display_path.display().to_string(),
+        head,
+        history,
+        releases,
+        sizes,
+        churn,
+        excluded_rules: Vec::new(),
+        from_deploys: config.deploys.is_some(),
+        warnings,
+    })
+}
+
+/// Deploys from a file, resolved to commits, as release points in release order.
+fn deploy_points(repo: &Repo, path: &std::path::Path) -> Result<Vec<ReleasePoint>> {
+    let deploys = crate::deploys::read(path)?;
+    let mut points: Vec<ReleasePoint> = Vec::new();
+    for d in deploys {
+        let commit = repo.resolve_commit(&d.commit).map_err(|e| crate::error::Error::BadFileLine {
+            path: path.to_path_buf(),
+            line: d.line,
+            message: e.to_string(),
+        })?;
+        // The same commit deployed again to one environment is one release, dated by the
+        // first deploy (like two tags on one commit).
+        if let Some(p) = points
+            .iter_mut()
+            .find(|p| p.commit == commit && p.stream == d.environment)
+        {
+            p.time = p.time.min(d.time);
+            continue;
+        }
+        let name = if d.environment.is_empty() {
+            commit.short()
+        } else {
+            format!("{}@{}", d.environment, commit.short())
+        };
+        points.push(ReleasePoint {
+            name,
+            other_names: Vec::new(),
+            version: None,
+            stream: d.environment,
+            commit,
+            time: d.time,
+        });
+    }
+    sort_release_order(&mut points);
+    Ok(points)
+}
+
+/// Prints warnings to stderr unless quiet.
+pub fn print_warnings(warnings: &[String], quiet: bool) {
+    if quiet {
+        return;
+    }
+    for w in warnings {
+        eprintln!("git-cadence: warning: {w}");
+    }
+}

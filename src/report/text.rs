@@ -1,0 +1,101 @@
+//! Number and duration formatting shared by the human-readable formats.
+
+/// `1234567` → `1,234,567`.
+#[must_use]
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// An optional count, `–` when it does not apply.
+#[must_use]
+pub fn opt_count(n: Option<u64>) -> String {
+    n.map_or_else(|| "–".to_string(), thousands)
+}
+
+/// A duration in seconds, in the two largest units that matter: `3d 4h`, `5h 12m`, `42s`.
+#[must_use]
+pub fn duration(seconds: i64) -> String {
+    let s = seconds.unsigned_abs();
+    let sign = if seconds < 0 { "-" } else { "" };
+    let (d, h, m) = (s / 86_400, s % 86_400 / 3_600, s % 3_600 / 60);
+    let body = if d >= 100 {
+        format!("{d}d")
+    } else if d > 0 {
+        format!("{d}d {h}h")
+    } else if h > 0 {
+        format!("{h}h {m}m")
+    } else if m > 0 {
+        format!("{m}m")
+    } else {
+        format!("{s}s")
+    };
+    format!("{sign}{body}")
+}
+
+/// An optional duration, `–` when it does not apply.
+#[must_use]
+pub fn opt_duration(seconds: Option<i64>) -> String {
+    seconds.map_or_else(|| "–".to_string(), duration)
+}
+
+/// A rate as a percentage with no decimals below 10% precision loss: `31%`, `8.3%`.
+#[must_use]
+pub fn percent(rate: f64) -> String {
+    let p = rate * 100.0;
+    if p != 0.0 && p.abs() < 10.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
+/// An optional rate, `–` when it does not apply.
+#[must_use]
+pub fn opt_percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "–".to_string(), percent)
+}
+
+/// A float with two decimals, `–` when it does not apply.
+#[must_use]
+pub fn opt_float(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".to_string(), |x| format!("{x:.2}"))
+}
+
+/// Cuts `text` to `width` characters, ending in `…` when cut.
+#[must_use]
+pub fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers_for_people() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_900), "1,900");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(duration(3 * 86_400 + 4 * 3_600 + 5), "3d 4h");
+        assert_eq!(duration(5 * 3_600 + 12 * 60), "5h 12m");
+        assert_eq!(duration(42), "42s");
+        assert_eq!(duration(400 * 86_400), "400d");
+        assert_eq!(percent(0.31), "31%");
+        assert_eq!(percent(0.083), "8.3%");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+}
