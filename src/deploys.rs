@@ -62,13 +62,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Deploy>> {
             continue;
         }
         let cells: Vec<&str> = raw.split(',').map(|c| c.trim().trim_matches('"')).collect();
-        if out.is_empty() && cells.first().is_some_and(|c| c.eq_ignore_ascii_case("commit")) {
+        if out.is_empty()
+            && cells
+                .first()
+                .is_some_and(|c| c.eq_ignore_ascii_case("commit"))
+        {
             continue; // header
         }
         if cells.len() < 2 || cells.len() > 3 {
             return Err(bad(
                 line,
-                format!("expected `commit,time[,environment]`, found {} fields", cells.len()),
+                format!(
+                    "expected `commit,time[,environment]`, found {} fields",
+                    cells.len()
+                ),
             ));
         }
         out.push(Deploy {
@@ -120,8 +127,10 @@ mod tests {
 
     #[test]
     fn csv_with_header_and_environment() {
-        let d = p("commit,time,environment\nabc1234,2024-01-02T00:00:00Z,production\nbeef,1704153600\n")
-            .unwrap_or_default();
+        let d = p(
+            "commit,time,environment\nabc1234,2024-01-02T00:00:00Z,production\nbeef,1704153600\n",
+        )
+        .unwrap_or_default();
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].commit, "abc1234");
         assert_eq!(d[0].time, 1_704_153_600);
@@ -141,7 +150,9 @@ mod tests {
 
     #[test]
     fn bad_rows_name_their_line() {
-        let err = p("commit,time\nabc,notatime\n").err().map(|e| e.to_string());
+        let err = p("commit,time\nabc,notatime\n")
+            .err()
+            .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.starts_with("deploys.csv:2:")));
         let err = p("abc\n").err().map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("deploys.csv:1:")));

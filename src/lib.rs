@@ -6,10 +6,11 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod config_file;
+pub mod deploys;
 pub mod error;
 pub mod facts;
 pub mod git;
-pub mod deploys;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
@@ -70,7 +71,8 @@ fn use_color(choice: cli::ColorChoice) -> bool {
         cli::ColorChoice::Always => true,
         cli::ColorChoice::Never => false,
         cli::ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     }
 }

@@ -39,7 +39,8 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
 
     // Sizes: each release against its previous one; churn: each non-merge commit of a
     // release against its first parent, with the release's attributes deciding exclusions.
-    let in_window = |t: i64| config.since.is_none_or(|s| t >= s) && config.until.is_none_or(|u| t <= u);
+    let in_window =
+        |t: i64| config.since.is_none_or(|s| t >= s) && config.until.is_none_or(|u| t <= u);
     let mut requests = Vec::new();
     let mut size_slot = vec![None; releases.releases.len()];
     let mut churn_slots: Vec<(usize, usize)> = Vec::new();
@@ -62,7 +63,10 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
             }
             churn_slots.push((i, requests.len()));
             requests.push(DiffRequest {
-                old: commit.parents.first().map(|&p| history.commits[p as usize].id),
+                old: commit
+                    .parents
+                    .first()
+                    .map(|&p| history.commits[p as usize].id),
                 new: commit.id,
                 rules_from: r.point.commit,
             });
@@ -97,11 +101,13 @@ fn deploy_points(repo: &Repo, path: &std::path::Path) -> Result<Vec<ReleasePoint
     let deploys = crate::deploys::read(path)?;
     let mut points: Vec<ReleasePoint> = Vec::new();
     for d in deploys {
-        let commit = repo.resolve_commit(&d.commit).map_err(|e| crate::error::Error::BadFileLine {
-            path: path.to_path_buf(),
-            line: d.line,
-            message: e.to_string(),
-        })?;
+        let commit =
+            repo.resolve_commit(&d.commit)
+                .map_err(|e| crate::error::Error::BadFileLine {
+                    path: path.to_path_buf(),
+                    line: d.line,
+                    message: e.to_string(),
+                })?;
         // The same commit deployed again to one environment is one release, dated by the
         // first deploy (like two tags on one commit).
         if let Some(p) = points

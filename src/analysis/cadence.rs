@@ -23,7 +23,8 @@ pub struct Beat {
 pub fn releases_per_week(beats: &[Beat]) -> Option<f64> {
     let first = beats.iter().map(|b| b.time).min()?;
     let last = beats.iter().map(|b| b.time).max()?;
-    (beats.len() >= 2 && last > first).then(|| (beats.len() - 1) as f64 / ((last - first) as f64 / WEEK))
+    (beats.len() >= 2 && last > first)
+        .then(|| (beats.len() - 1) as f64 / ((last - first) as f64 / WEEK))
 }
 
 /// Median of the intervals that exist.
@@ -64,7 +65,12 @@ pub fn cadence(beats: &[Beat], end: i64, window_days: u32) -> Cadence {
         }
         windows.reverse();
     }
-    let count = |from: i64, to: i64| beats.iter().filter(|b| b.time > from && b.time <= to).count();
+    let count = |from: i64, to: i64| {
+        beats
+            .iter()
+            .filter(|b| b.time > from && b.time <= to)
+            .count()
+    };
     let recent = count(end - YEAR, end);
     let year_ago = count(end - 2 * YEAR, end - YEAR);
     let rate = |n: usize| n as f64 / (YEAR as f64 / WEEK);
@@ -141,6 +147,9 @@ mod tests {
         let c = cadence(&b, 1100 * DAY, 90);
         assert_eq!(c.trend.direction, "more_often");
         let slower = beats(&[400 * DAY, 420 * DAY, 440 * DAY, 460 * DAY, 800 * DAY]);
-        assert_eq!(cadence(&slower, 1100 * DAY, 90).trend.direction, "less_often");
+        assert_eq!(
+            cadence(&slower, 1100 * DAY, 90).trend.direction,
+            "less_often"
+        );
     }
 }

@@ -397,8 +397,18 @@ mod tests {
         let p = |n: &str| parse_tag(n, &re);
         assert_eq!(p("v1.4.3").map(|t| t.version.parts), Some([1, 4, 3, 0]));
         assert_eq!(p("2.0").map(|t| t.version.parts), Some([2, 0, 0, 0]));
-        assert_eq!(p("1.7.8.2").map(|t| t.version.to_string()), Some("1.7.8.2".into()));
-        for pre in ["v1.0.0-rc.1", "v2.0-beta", "1.2.3.rc1", "1.2.3_RC1", "v3.0.0-alpha0", "v1.0-m01"] {
+        assert_eq!(
+            p("1.7.8.2").map(|t| t.version.to_string()),
+            Some("1.7.8.2".into())
+        );
+        for pre in [
+            "v1.0.0-rc.1",
+            "v2.0-beta",
+            "1.2.3.rc1",
+            "1.2.3_RC1",
+            "v3.0.0-alpha0",
+            "v1.0-m01",
+        ] {
             assert_eq!(p(pre).map(|t| t.prerelease), Some(true), "{pre}");
         }
         for not in ["v1", "1.2.3.4.5", "cli-v1.2.0", "pkg@1.2.3", "release"] {
@@ -414,7 +424,10 @@ mod tests {
         assert_eq!(t.map(|t| t.prerelease), Some(false));
         let at = Regex::new(r"^(?P<stream>[^@]+)@(?P<version>\d+\.\d+\.\d+)$")
             .unwrap_or_else(|_| unreachable!());
-        assert_eq!(parse_tag("pkg@1.2.3", &at).map(|t| t.stream), Some("pkg".into()));
+        assert_eq!(
+            parse_tag("pkg@1.2.3", &at).map(|t| t.stream),
+            Some("pkg".into())
+        );
         let tokio = Regex::new(r"^tokio-util-\d").unwrap_or_else(|_| unreachable!());
         assert_eq!(
             parse_tag("tokio-util-0.7.1", &tokio).map(|t| t.stream),
@@ -433,7 +446,11 @@ mod tests {
     #[test]
     fn tags_on_one_commit_are_one_release_named_by_the_higher_version_dated_by_the_earlier_time() {
         let points = release_points(
-            &[tag("v1.0.0", 1, 200), tag("v1.0.1", 1, 100), tag("v0.9.0", 2, 50)],
+            &[
+                tag("v1.0.0", 1, 200),
+                tag("v1.0.1", 1, 100),
+                tag("v0.9.0", 2, 50),
+            ],
             &default_pattern(),
             false,
         );
@@ -454,7 +471,11 @@ mod tests {
     #[test]
     fn release_order_is_time_then_version() {
         let points = release_points(
-            &[tag("v1.1.0", 2, 100), tag("v1.0.0", 1, 100), tag("v0.1.0", 3, 50)],
+            &[
+                tag("v1.1.0", 2, 100),
+                tag("v1.0.0", 1, 100),
+                tag("v0.1.0", 3, 50),
+            ],
             &default_pattern(),
             false,
         );
@@ -472,7 +493,11 @@ mod tests {
     fn previous_release_follows_the_maintenance_line() {
         let h = history(&[(5, &[2]), (4, &[3]), (3, &[2]), (2, &[1]), (1, &[])]);
         let points = release_points(
-            &[tag("v1.4.2", 2, 10), tag("v2.0.0", 4, 20), tag("v1.4.3", 5, 30)],
+            &[
+                tag("v1.4.2", 2, 10),
+                tag("v2.0.0", 4, 20),
+                tag("v1.4.3", 5, 30),
+            ],
             &default_pattern(),
             false,
         );
@@ -553,7 +578,11 @@ mod tests {
         let h = history(&[(4, &[3]), (3, &[2]), (2, &[1]), (1, &[])]);
         let re = Regex::new(r"^(cli|lib)-\d").unwrap_or_else(|_| unreachable!());
         let points = release_points(
-            &[tag("cli-1.0", 2, 10), tag("lib-1.0", 3, 20), tag("cli-1.1", 4, 30)],
+            &[
+                tag("cli-1.0", 2, 10),
+                tag("lib-1.0", 3, 20),
+                tag("cli-1.1", 4, 30),
+            ],
             &re,
             false,
         );

@@ -49,9 +49,7 @@ impl Repo {
         let git_dir = repo.path().to_path_buf();
         let display_path = repo.workdir().unwrap_or(repo.path());
         // libgit2 ends directory paths with a slash; people's paths do not.
-        let display_path = display_path
-            .components()
-            .collect::<PathBuf>();
+        let display_path = display_path.components().collect::<PathBuf>();
         if repo.is_shallow() {
             let depth = shallow_depth(&repo);
             return Err(Error::ShallowClone {

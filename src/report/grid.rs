@@ -21,7 +21,10 @@ impl Grid {
     #[must_use]
     pub fn new(headers: &[(&str, Align)]) -> Self {
         Self {
-            headers: headers.iter().map(|(h, a)| ((*h).to_string(), *a)).collect(),
+            headers: headers
+                .iter()
+                .map(|(h, a)| ((*h).to_string(), *a))
+                .collect(),
             rows: Vec::new(),
         }
     }

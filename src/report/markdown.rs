@@ -39,7 +39,10 @@ pub fn write_report(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
     }
     let s = &r.summary;
-    writeln!(out, "| Releases | Median interval | Releases/week | Trend |")?;
+    writeln!(
+        out,
+        "| Releases | Median interval | Releases/week | Trend |"
+    )?;
     writeln!(out, "|---:|---:|---:|---|")?;
     writeln!(
         out,

@@ -4,9 +4,7 @@ use std::io::{self, Write};
 
 use super::grid::{Align, Grid};
 use super::model::{Cadence, ReleaseRow, Report};
-use super::text::{
-    duration, opt_count, opt_duration, opt_float, thousands, truncate,
-};
+use super::text::{duration, opt_count, opt_duration, opt_float, thousands, truncate};
 
 /// How many releases the report lists (the `releases` command lists all).
 const RECENT: usize = 15;
@@ -74,7 +72,11 @@ fn write_header(r: &Report, out: &mut dyn Write, style: Style) -> io::Result<()>
     } else {
         "releases"
     };
-    writeln!(out, "{}", style.bold(&format!("git-cadence · {}", r.repository.path)))?;
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!("git-cadence · {}", r.repository.path))
+    )?;
     match (r.releases.first(), r.releases.last()) {
         (Some(first), Some(last)) => writeln!(
             out,
@@ -86,14 +88,21 @@ fn write_header(r: &Report, out: &mut dyn Write, style: Style) -> io::Result<()>
             last.time.format("%Y-%m-%d"),
         )?,
         _ if r.repository.head.is_none() => {
-            writeln!(out, "This repository has no commits yet, so there is nothing to measure.")?;
+            writeln!(
+                out,
+                "This repository has no commits yet, so there is nothing to measure."
+            )?;
         }
         _ => writeln!(
             out,
             "No {what} found (tag pattern `{}`{}). Tag releases like v1.2.3, pass \
              --tag-pattern for other names (or --prereleases), or give --deploys FILE.",
             r.settings.tag_pattern,
-            if r.settings.prereleases { "" } else { ", pre-releases excluded" },
+            if r.settings.prereleases {
+                ""
+            } else {
+                ", pre-releases excluded"
+            },
         )?,
     }
     if !r.summary.headline.is_empty() {
@@ -182,7 +191,11 @@ fn write_excluded(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if e.rules.is_empty() {
         writeln!(out, "Sizes count every file (nothing excluded).")?;
     } else if e.files == 0 {
-        writeln!(out, "Left out of sizes: {} (none changed in these releases).", e.rules.join("; "))?;
+        writeln!(
+            out,
+            "Left out of sizes: {} (none changed in these releases).",
+            e.rules.join("; ")
+        )?;
     } else {
         writeln!(
             out,

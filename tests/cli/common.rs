@@ -11,7 +11,8 @@ pub const NOW: &str = "1706745600";
 /// A directory that lives as long as the test process.
 pub fn scratch() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir")).path()
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
+        .path()
 }
 
 /// Runs `fixtures/<script>` once, into a directory of its own, and returns the repository.
@@ -25,7 +26,11 @@ pub fn fixture(script: &str) -> PathBuf {
     }
     let dir = scratch().join(script.trim_end_matches(".sh"));
     let status = Command::new("bash")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(script))
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures")
+                .join(script),
+        )
         .arg(&dir)
         .env("HOME", scratch())
         .output()

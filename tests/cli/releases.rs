@@ -16,17 +16,26 @@ fn releases(args: &[&str]) -> Vec<Value> {
 }
 
 fn field<'a>(rows: &'a [Value], tag: &str, name: &str) -> &'a Value {
-    &rows.iter().find(|r| r["tag"] == tag).unwrap_or_else(|| panic!("no {tag}"))[name]
+    &rows
+        .iter()
+        .find(|r| r["tag"] == tag)
+        .unwrap_or_else(|| panic!("no {tag}"))[name]
 }
 
 #[test]
 fn releases_come_in_release_order_with_pre_releases_and_tree_tags_left_out() {
     let rows = releases(&[]);
     let tags: Vec<&str> = rows.iter().map(|r| r["tag"].as_str().unwrap()).collect();
-    assert_eq!(tags, ["v0.1.0", "0.2.1", "v1.0.0", "v0.2.2", "v1.1.0", "v1.2.0"]);
+    assert_eq!(
+        tags,
+        ["v0.1.0", "0.2.1", "v1.0.0", "v0.2.2", "v1.1.0", "v1.2.0"]
+    );
     let out = cadence(&fixture("releases.sh"), &["releases", "--format", "json"]);
     let (_, stderr) = text(&out);
-    assert!(stderr.contains("tag v9.9.9 does not point at a commit; skipped"), "{stderr}");
+    assert!(
+        stderr.contains("tag v9.9.9 does not point at a commit; skipped"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -39,7 +48,10 @@ fn prereleases_are_counted_when_asked_for() {
         &serde_json::json!(["v0.2.0", "v0.2.0-rc.1"])
     );
     let without = releases(&[]);
-    assert_eq!(field(&without, "0.2.1", "other_tags"), &serde_json::json!(["v0.2.0"]));
+    assert_eq!(
+        field(&without, "0.2.1", "other_tags"),
+        &serde_json::json!(["v0.2.0"])
+    );
 }
 
 #[test]
@@ -58,7 +70,10 @@ fn release_time_follows_the_tag_kind() {
 #[test]
 fn two_tags_on_one_commit_are_one_release_named_by_the_higher_version_and_the_earlier_time() {
     let rows = releases(&[]);
-    assert_eq!(field(&rows, "0.2.1", "other_tags"), &serde_json::json!(["v0.2.0"]));
+    assert_eq!(
+        field(&rows, "0.2.1", "other_tags"),
+        &serde_json::json!(["v0.2.0"])
+    );
     // 0.2.1 is lightweight (commit time 2024-01-04), v0.2.0 annotated on 2024-01-06.
     assert_eq!(field(&rows, "0.2.1", "time"), "2024-01-04T10:00:00Z");
 }
@@ -85,8 +100,14 @@ fn commits_merges_authors_and_lead_times() {
     assert_eq!(field(&rows, "v1.0.0", "merges"), 1);
     assert_eq!(field(&rows, "v1.0.0", "authors"), 3);
     // Lead times 3d, 2d, 1d before 01-10 10:00: median 2d, p90 = 2d + 0.8 × 1d.
-    assert_eq!(field(&rows, "v1.0.0", "lead_time_median_seconds"), 2 * 86_400);
-    assert_eq!(field(&rows, "v1.0.0", "lead_time_p90_seconds"), 2 * 86_400 + 69_120);
+    assert_eq!(
+        field(&rows, "v1.0.0", "lead_time_median_seconds"),
+        2 * 86_400
+    );
+    assert_eq!(
+        field(&rows, "v1.0.0", "lead_time_p90_seconds"),
+        2 * 86_400 + 69_120
+    );
     // The first release ships its one commit with lead time 0.
     assert_eq!(field(&rows, "v0.1.0", "commits"), 1);
     assert_eq!(field(&rows, "v0.1.0", "lead_time_median_seconds"), 0);
@@ -95,7 +116,12 @@ fn commits_merges_authors_and_lead_times() {
 #[test]
 fn the_first_release_of_a_line_has_no_size() {
     let rows = releases(&[]);
-    for name in ["files_changed", "lines_added", "lines_deleted", "lines_changed"] {
+    for name in [
+        "files_changed",
+        "lines_added",
+        "lines_deleted",
+        "lines_changed",
+    ] {
         assert_eq!(field(&rows, "v0.1.0", name), &Value::Null, "{name}");
     }
 }
