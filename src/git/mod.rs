@@ -3,7 +3,9 @@
 
 pub mod diff;
 pub mod history;
+pub mod hooks;
 pub mod tags;
+pub mod unreleased;
 
 use std::path::{Path, PathBuf};
 
