@@ -160,14 +160,8 @@ fn summarise(rows: &[&ReleaseRow], end: i64, window_days: u32) -> Summary {
     } else {
         Vec::new()
     };
-    // With several streams, "releases per week" overall is the sum of the streams' rates: each
-    // stream is its own line of releases.
-    let releases_per_week = if by_stream.len() > 1 {
-        let rates: Vec<f64> = streams.iter().filter_map(|s| s.releases_per_week).collect();
-        (!rates.is_empty()).then(|| rates.iter().sum())
-    } else {
-        cadence::releases_per_week(&all)
-    };
+    // Overall, every release of every stream counts: how often the repository ships something.
+    let releases_per_week = cadence::releases_per_week(&all);
     Summary {
         releases: rows.len() as u64,
         change_failure_rate: None,

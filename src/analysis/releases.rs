@@ -101,15 +101,14 @@ pub fn parse_tag(name: &str, pattern: &Regex) -> Option<ParsedTag> {
         None => find_version(name)?,
     };
     let mut version = Version::parse(&name[vstart..vend])?;
-    let stream = match caps.name("stream") {
-        Some(m) => m.as_str().to_string(),
-        None => {
-            let prefix = &name[..vstart];
-            let prefix = prefix.strip_suffix(['v', 'V']).unwrap_or(prefix);
-            prefix
-                .trim_end_matches(['-', '_', '@', '/', '.'])
-                .to_string()
-        }
+    let stream = if let Some(m) = caps.name("stream") {
+        m.as_str().to_string()
+    } else {
+        let prefix = &name[..vstart];
+        let prefix = prefix.strip_suffix(['v', 'V']).unwrap_or(prefix);
+        prefix
+            .trim_end_matches(['-', '_', '@', '/', '.'])
+            .to_string()
     };
     let suffix = match caps.name("pre") {
         Some(m) => m.as_str(),
@@ -339,12 +338,39 @@ fn previous_releases(
         .map(|(k, &m)| {
             let c = releases[m].commit_idx as usize;
             let set = &bits[c * words..c * words + words];
-            (0..k)
-                .rev()
-                .find(|&j| set[j / 64] >> (j % 64) & 1 == 1)
-                .map(|j| members[j])
+            let ancestors = (0..k).filter(|&j| set[j / 64] >> (j % 64) & 1 == 1);
+            pick_previous(releases, m, ancestors.map(|j| members[j]))
         })
         .collect()
+}
+
+/// Chooses the previous release among `ancestors` (earlier in release order, each an ancestor
+/// of `this`): the highest version below this release's version, else the latest.
+///
+/// PRODUCT.md says "the latest ancestor". That breaks on projects that merge maintenance
+/// branches forward (tokio merges `tokio-1.47.5` into the 1.51 line): the latest ancestor of
+/// 1.51.3 is then 1.47.5, and its "size" spans four minor versions. Among ancestors, the
+/// highest lower version is what people mean by "the release before"; on histories without
+/// forward merges both rules pick the same release.
+fn pick_previous(
+    releases: &[Release],
+    this: usize,
+    ancestors: impl DoubleEndedIterator<Item = usize> + Clone,
+) -> Option<usize> {
+    let version = releases[this].point.version.as_ref();
+    let below = ancestors.clone().filter(|&a| {
+        matches!((releases[a].point.version.as_ref(), version), (Some(v), Some(mine)) if v < mine)
+    });
+    // Ties on version: the later one in release order.
+    below
+        .max_by(|&a, &b| {
+            releases[a]
+                .point
+                .version
+                .cmp(&releases[b].point.version)
+                .then(a.cmp(&b))
+        })
+        .or_else(|| ancestors.last())
 }
 
 #[cfg(test)]
@@ -570,6 +596,34 @@ mod tests {
         assert_eq!(set.releases[1].previous, None);
         assert!(set.releases[1].commits.is_empty());
         assert_eq!(set.releases[2].previous, None);
+    }
+
+    /// tokio merges maintenance releases forward: 1.47.5 (tagged after 1.51.2) is an ancestor
+    /// of 1.51.3, but the release before 1.51.3 is 1.51.2.
+    ///
+    /// ```text
+    ///   1 (v1.47.4) ─ 2 (v1.51.2) ─────── 4 (merge) (v1.51.3)
+    ///        └──────── 3 (v1.47.5) ──────┘
+    /// ```
+    #[test]
+    fn forward_merged_maintenance_releases_do_not_become_previous() {
+        let h = history(&[(4, &[2, 3]), (3, &[1]), (2, &[1]), (1, &[])]);
+        let points = release_points(
+            &[
+                tag("v1.47.4", 1, 10),
+                tag("v1.51.2", 2, 20),
+                tag("v1.47.5", 3, 30),
+                tag("v1.51.3", 4, 40),
+            ],
+            &default_pattern(),
+            false,
+        );
+        let set = place_releases(points, &h);
+        let name = |i: Option<usize>| i.map(|i| set.releases[i].point.name.clone());
+        assert_eq!(name(set.releases[3].previous), Some("v1.51.2".into()));
+        assert_eq!(name(set.releases[2].previous), Some("v1.47.4".into()));
+        // The forward-merged fix shipped first in 1.47.5; 1.51.3 ships only the merge.
+        assert_eq!(set.releases[3].commits.len(), 1);
     }
 
     #[test]

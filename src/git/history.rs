@@ -1,35 +1,40 @@
 //! Reads the commit graph reachable from a set of tips into [`History`].
 
+use std::collections::HashMap;
+
 use crate::error::Result;
-use crate::facts::{CommitFacts, CommitId, History};
+use crate::facts::{CommitFacts, CommitId, CommitIdx, History};
 
 use super::{git_error, to_id, to_oid, Repo};
 
 /// Reads every commit reachable from `tips`, children before parents.
 ///
-/// A commit or parent that is missing from the object database is an error naming it.
+/// Each commit object is read and parsed once (a libgit2 revwalk would parse it a second
+/// time), then ordered with Kahn's algorithm. A commit or parent missing from the object
+/// database is an error naming it.
 pub fn read_history(repo: &Repo, tips: &[CommitId]) -> Result<History> {
     let repo = &repo.repo;
-    let mut walk = repo
-        .revwalk()
-        .map_err(|e| git_error("walking history", &e))?;
-    walk.set_sorting(git2::Sort::TOPOLOGICAL)
-        .map_err(|e| git_error("walking history", &e))?;
-    for tip in tips {
-        walk.push(to_oid(*tip))
-            .map_err(|e| git_error(format!("walking history from {tip}"), &e))?;
-    }
-    let mut raw = Vec::new();
-    for oid in walk {
-        let oid = oid.map_err(|e| git_error("walking history", &e))?;
+    let mut found: Vec<(CommitFacts, Vec<CommitId>)> = Vec::new();
+    let mut seen: HashMap<CommitId, usize> = HashMap::new();
+    let mut stack: Vec<CommitId> = tips.to_vec();
+    while let Some(id) = stack.pop() {
+        if seen.contains_key(&id) {
+            continue;
+        }
         let commit = repo
-            .find_commit(oid)
-            .map_err(|e| git_error(format!("reading commit {oid}"), &e))?;
+            .find_commit(to_oid(id))
+            .map_err(|e| git_error(format!("reading commit {id}"), &e))?;
         let author = commit.author();
         let parents: Vec<CommitId> = commit.parent_ids().map(to_id).collect();
-        raw.push((
+        for p in parents.iter().rev() {
+            if !seen.contains_key(p) {
+                stack.push(*p);
+            }
+        }
+        seen.insert(id, found.len());
+        found.push((
             CommitFacts {
-                id: to_id(oid),
+                id,
                 parents: Vec::new(),
                 author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
                 author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
@@ -40,10 +45,41 @@ pub fn read_history(repo: &Repo, tips: &[CommitId]) -> Result<History> {
             parents,
         ));
     }
-    let mut history = History::new(raw.iter().map(|(c, _)| c.clone()).collect());
-    for (i, (_, parents)) in raw.into_iter().enumerate() {
-        let idx: Vec<u32> = parents.iter().filter_map(|p| history.idx(p)).collect();
-        history.commits[i].parents = idx;
+
+    // Kahn's algorithm: a commit is emitted once all its children are.
+    let parent_idx: Vec<Vec<usize>> = found
+        .iter()
+        .map(|(_, parents)| parents.iter().filter_map(|p| seen.get(p).copied()).collect())
+        .collect();
+    let mut children = vec![0u32; found.len()];
+    for ps in &parent_idx {
+        for &p in ps {
+            children[p] += 1;
+        }
     }
-    Ok(history)
+    let mut ready: Vec<usize> = (0..found.len()).rev().filter(|&i| children[i] == 0).collect();
+    let mut order = Vec::with_capacity(found.len());
+    while let Some(i) = ready.pop() {
+        order.push(i);
+        for &p in parent_idx[i].iter().rev() {
+            children[p] -= 1;
+            if children[p] == 0 {
+                ready.push(p);
+            }
+        }
+    }
+    let mut position = vec![0 as CommitIdx; found.len()];
+    for (pos, &i) in order.iter().enumerate() {
+        position[i] = pos as CommitIdx;
+    }
+    let mut slots: Vec<Option<CommitFacts>> = found.into_iter().map(|(c, _)| Some(c)).collect();
+    let commits = order
+        .iter()
+        .filter_map(|&i| {
+            let mut c = slots[i].take()?;
+            c.parents = parent_idx[i].iter().map(|&p| position[p]).collect();
+            Some(c)
+        })
+        .collect();
+    Ok(History::new(commits))
 }

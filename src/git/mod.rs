@@ -131,7 +131,7 @@ pub fn to_id(oid: git2::Oid) -> crate::facts::CommitId {
 #[must_use]
 pub fn to_oid(id: crate::facts::CommitId) -> git2::Oid {
     // A 20-byte slice is always a valid SHA-1 id.
-    git2::Oid::from_bytes(&id.0).unwrap_or_else(|_| git2::Oid::ZERO_SHA1)
+    git2::Oid::from_bytes(&id.0).unwrap_or(git2::Oid::ZERO_SHA1)
 }
 
 /// Wraps a git2 error with what git-cadence was doing; a missing object becomes

@@ -23,13 +23,6 @@ impl Style {
             s.to_string()
         }
     }
-    fn red(self, s: &str) -> String {
-        if self.color {
-            format!("\x1b[31m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
 }
 
 /// The whole report.

@@ -5,3 +5,5 @@
 
 mod common;
 mod releases;
+mod repository;
+mod streams;
