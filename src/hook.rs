@@ -13,6 +13,7 @@
 //! repository it understands, a bug): it warns on stderr and exits 0. Only with `--enforce`
 //! does it exit 1, when a `check` threshold (`[check]` in `.git-cadence.toml`) is exceeded.
 
+use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
@@ -111,14 +112,15 @@ pub fn wrapper(name: &str, enforce: bool, exe: Option<&Path>) -> String {
     s.push_str("#!/bin/sh\n");
     s.push_str(MARKER);
     s.push('\n');
-    s.push_str(&format!(
+    let _ = write!(
+        s,
         "# Installed by `git cadence hook install --hook {name}`. Remove it with\n\
          # `git cadence hook uninstall --hook {name}`, which puts back the hook it replaced.\n\
          # It runs the replaced hook ({name}{ORIG_SUFFIX}) first, exactly once, then\n\
          # git-cadence, which never blocks {verb} unless installed with --enforce.\n",
         verb = if name == "pre-push" { "a push" } else { "git" }
-    ));
-    s.push_str(&format!("orig=\"$0{ORIG_SUFFIX}\"\n"));
+    );
+    let _ = writeln!(s, "orig=\"$0{ORIG_SUFFIX}\"");
     if stdin {
         s.push_str(
             "input=$(mktemp \"${TMPDIR:-/tmp}/git-cadence.XXXXXX\") || exit 1\n\
@@ -135,14 +137,15 @@ pub fn wrapper(name: &str, enforce: bool, exe: Option<&Path>) -> String {
          \x20   [ \"$status\" -eq 0 ] || exit \"$status\"\n\
          fi\n",
     );
-    s.push_str(&format!(
+    let _ = write!(
+        s,
         "cadence=git-cadence\n\
          command -v git-cadence >/dev/null 2>&1 || cadence={fallback}\n\
          if [ -z \"$cadence\" ] || ! command -v \"$cadence\" >/dev/null 2>&1; then\n\
          \x20   echo 'git-cadence: not found on PATH; skipped (install it, or run `git cadence hook uninstall`)' >&2\n\
          \x20   exit 0\n\
          fi\n"
-    ));
+    );
     let flags = format!(
         "{}{}",
         if enforce { " --enforce" } else { "" },
@@ -152,9 +155,7 @@ pub fn wrapper(name: &str, enforce: bool, exe: Option<&Path>) -> String {
             ""
         }
     );
-    s.push_str(&format!(
-        "\"$cadence\" hook run{flags} -- \"$@\" < \"$input\"\n"
-    ));
+    let _ = writeln!(s, "\"$cadence\" hook run{flags} -- \"$@\" < \"$input\"");
     if enforce {
         s.push_str("[ $? -eq 1 ] && exit 1\n");
     }
@@ -231,12 +232,13 @@ pub fn install(
     write_executable(&hook, script.as_bytes())?;
     let mut message = format!("installed {}", hook.display());
     if kept {
-        message.push_str(&format!(
+        let _ = write!(
+            message,
             "; the hook that was there runs first (kept as {})",
             orig.display()
-        ));
+        );
     } else if present(&orig) {
-        message.push_str(&format!("; it runs {} first", orig.display()));
+        let _ = write!(message, "; it runs {} first", orig.display());
     }
     Ok(message)
 }
@@ -357,7 +359,7 @@ fn hook_line(shared: SharedArgs, refs: &[String], now: i64) -> Result<(String, b
         })
         .collect();
     if !over.is_empty() {
-        line.push_str(&format!(" — over the check limit ({})", over.join(", ")));
+        let _ = write!(line, " — over the check limit ({})", over.join(", "));
     }
     Ok((line, !over.is_empty()))
 }

@@ -8,12 +8,16 @@
 //! - lines: the diff from the batch's base to HEAD with the release size rules (lock files,
 //!   generated and vendored paths and `exclude` globs left out); the base is the latest
 //!   release that borders the batch, see [`crate::git::unreleased::unreleased`];
-//! - days: now minus the author time of the oldest unreleased commit — how long the
-//!   longest-waiting change has waited — in whole days.
+//! - days: how long the longest-waiting unreleased change has waited, in whole days: now
+//!   minus the later of the oldest unreleased commit's author time and the base's time (the
+//!   base release's time; for an untagged base, its committer time). Author times can be
+//!   years old (a branch merged long after it was written, as on Rails' main), but a change
+//!   has not waited for a release longer than since the last release of its line.
 //!
 //! A threshold is exceeded when the value is strictly greater than it.
 
 use serde::Serialize;
+use std::fmt::Write as _;
 
 use crate::analysis::releases::{release_points, ReleasePoint};
 use crate::cli::{CheckArgs, Format, SharedArgs};
@@ -50,7 +54,8 @@ pub struct Unreleased {
     pub lines_changed: Option<u64>,
     /// Author time of the oldest unreleased commit.
     pub oldest_commit_time: Option<chrono::DateTime<chrono::Utc>>,
-    /// Now minus that time.
+    /// How long the oldest unreleased change has waited: now minus the later of
+    /// `oldest_commit_time` and the base's time. `null` when nothing is unreleased.
     pub age_seconds: Option<i64>,
     /// `age_seconds` in whole days.
     pub days: Option<u64>,
@@ -110,7 +115,11 @@ pub fn measure(
         }
         None => None,
     };
-    let age = batch.oldest_author_time.map(|t| (now - t).max(0));
+    let waiting_since = match (batch.oldest_author_time, &batch.base) {
+        (Some(t), Some(base)) => Some(t.max(base.time)),
+        (t, _) => t,
+    };
+    let age = waiting_since.map(|t| (now - t).max(0));
     let unreleased = Unreleased {
         head,
         base_release: batch
@@ -228,7 +237,7 @@ fn since(u: &Unreleased, tag: impl Fn(&str) -> String, sha: impl Fn(&str) -> Str
     match (&u.base_release, &u.base_commit) {
         (Some(t), _) => format!("since {}", tag(t)),
         (None, Some(c)) => format!("since {} (newest released commit)", sha(&c.short())),
-        (None, None) => "no release yet".to_string(),
+        (None, None) => "(no tag matches the release tag pattern)".to_string(),
     }
 }
 
@@ -245,16 +254,17 @@ pub fn summary_line(
         if u.commits == 1 { "commit" } else { "commits" }
     );
     if let Some(l) = u.lines_changed {
-        line.push_str(&format!(
+        let _ = write!(
+            line,
             " / {} {}",
             thousands(l),
             if l == 1 { "line" } else { "lines" }
-        ));
+        );
     }
     line.push_str(" unreleased ");
     line.push_str(&since(u, tag, sha));
     if let Some(d) = u.days {
-        line.push_str(&format!(" ({d} {})", if d == 1 { "day" } else { "days" }));
+        let _ = write!(line, " ({d} {})", if d == 1 { "day" } else { "days" });
     }
     line
 }
@@ -270,7 +280,7 @@ fn table(r: &CheckReport) -> String {
     let mut out = summary_line(&r.unreleased, terminal_text, str::to_string);
     out.push('\n');
     for l in &r.limits {
-        out.push_str(&format!("  {}\n", limit_text(l)));
+        let _ = writeln!(out, "  {}", limit_text(l));
     }
     out.push_str(if r.exceeded {
         "check: failed\n"
@@ -293,13 +303,14 @@ fn markdown(r: &CheckReport) -> String {
     if !r.limits.is_empty() {
         out.push_str("| threshold | max | value | |\n|---|---:|---:|---|\n");
         for l in &r.limits {
-            out.push_str(&format!(
-                "| `{}` | {} | {} | {} |\n",
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
                 l.threshold,
                 thousands(l.max),
                 l.value.map_or_else(|| "–".to_string(), thousands),
                 if l.exceeded { "exceeded" } else { "ok" }
-            ));
+            );
         }
     }
     out
@@ -420,6 +431,13 @@ mod tests {
         assert_eq!(
             summary_line(&untagged, str::to_string, str::to_string),
             "2 commits / 5 lines unreleased since 0202020 (newest released commit) (0 days)"
+        );
+        let mut no_release = batch(None, 7, Some(3));
+        no_release.base_release = None;
+        no_release.base_commit = None;
+        assert_eq!(
+            summary_line(&no_release, str::to_string, str::to_string),
+            "7 commits unreleased (no tag matches the release tag pattern) (3 days)"
         );
     }
 

@@ -78,17 +78,17 @@ mod tests {
         let page = String::from_utf8(page).expect("utf-8");
         assert!(page.starts_with(".ie"), "{}", &page[..40]);
         assert!(page.contains(".TH git-cadence 1"));
-        for word in [
-            "check",
-            "pr",
-            "hook",
-            "releases",
-            "tag\\-pattern",
-            "exclude",
-        ] {
-            assert!(page.contains(word), "man page lacks {word}");
+        for word in ["check", "pr", "hook", "releases"] {
+            let entry = format!("git\\-cadence\\-{word}(1)");
+            assert!(page.contains(&entry), "man page lacks {entry}");
         }
-        assert!(!page.contains("generate"), "hidden command in the man page");
+        for option in ["tag\\-pattern", "exclude", "since"] {
+            assert!(page.contains(option), "man page lacks {option}");
+        }
+        assert!(
+            !page.contains("git\\-cadence\\-generate"),
+            "hidden command in the man page"
+        );
     }
 
     #[test]

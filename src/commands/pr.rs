@@ -217,18 +217,17 @@ pub fn summarise(
             if !touched.contains(c.as_str()) {
                 continue;
             }
-            let entry = match hot.iter_mut().position(|h| &h.component == c) {
-                Some(i) => &mut hot[i],
-                None => {
-                    hot.push(HotComponent {
-                        component: c.clone(),
-                        reverts: Vec::new(),
-                        subjects: Vec::new(),
-                    });
-                    hot.last_mut()
-                        .unwrap_or_else(|| unreachable!("just pushed"))
-                }
+            let i = if let Some(i) = hot.iter().position(|h| &h.component == c) {
+                i
+            } else {
+                hot.push(HotComponent {
+                    component: c.clone(),
+                    reverts: Vec::new(),
+                    subjects: Vec::new(),
+                });
+                hot.len() - 1
             };
+            let entry = &mut hot[i];
             entry.reverts.push(r.commit);
             entry.subjects.push(r.subject.clone());
         }

@@ -49,7 +49,12 @@ pub fn read_history(repo: &Repo, tips: &[CommitId]) -> Result<History> {
     // Kahn's algorithm: a commit is emitted once all its children are.
     let parent_idx: Vec<Vec<usize>> = found
         .iter()
-        .map(|(_, parents)| parents.iter().filter_map(|p| seen.get(p).copied()).collect())
+        .map(|(_, parents)| {
+            parents
+                .iter()
+                .filter_map(|p| seen.get(p).copied())
+                .collect()
+        })
         .collect();
     let mut children = vec![0u32; found.len()];
     for ps in &parent_idx {
@@ -57,7 +62,10 @@ pub fn read_history(repo: &Repo, tips: &[CommitId]) -> Result<History> {
             children[p] += 1;
         }
     }
-    let mut ready: Vec<usize> = (0..found.len()).rev().filter(|&i| children[i] == 0).collect();
+    let mut ready: Vec<usize> = (0..found.len())
+        .rev()
+        .filter(|&i| children[i] == 0)
+        .collect();
     let mut order = Vec::with_capacity(found.len());
     while let Some(i) = ready.pop() {
         order.push(i);

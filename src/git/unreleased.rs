@@ -17,6 +17,8 @@ pub struct Base {
     /// Index (in the release points given) of the release at `commit`; `None` when the
     /// batch sits on released history that no release tags directly (see [`unreleased`]).
     pub release: Option<usize>,
+    /// The release's time, or for an untagged base its committer time.
+    pub time: i64,
 }
 
 /// The commits reachable from a tip and from no release.
@@ -45,35 +47,23 @@ pub struct Batch {
 /// `points` must be in release order.
 pub fn unreleased(repo: &Repo, tip: CommitId, points: &[ReleasePoint]) -> Result<Batch> {
     let git = &repo.repo;
-    let mut walk = git
-        .revwalk()
-        .map_err(|e| git_error("walking history", &e))?;
-    walk.push(to_oid(tip))
-        .map_err(|e| git_error(format!("walking history from {tip}"), &e))?;
-    let mut hidden = HashSet::new();
-    for p in points {
-        if hidden.insert(p.commit) {
-            walk.hide(to_oid(p.commit))
-                .map_err(|e| git_error(format!("reading release {}", p.name), &e))?;
-        }
-    }
-    let mut inside = HashSet::new();
+    let mut hidden: Vec<CommitId> = points.iter().map(|p| p.commit).collect();
+    hidden.sort();
+    hidden.dedup();
+    let inside = walk_unreleased(git, tip, &hidden)?;
     let mut parents = Vec::new();
     let (mut commits, mut merges, mut oldest) = (0u64, 0u64, None::<i64>);
-    for oid in walk {
-        let oid = oid.map_err(|e| git_error("walking history", &e))?;
-        let commit = git
-            .find_commit(oid)
-            .map_err(|e| git_error(format!("reading commit {oid}"), &e))?;
+    let mut inside_set = HashSet::new();
+    for c in &inside {
         commits += 1;
-        if commit.parent_count() > 1 {
+        if c.parents.len() > 1 {
             merges += 1;
         }
-        let t = commit.author().when().seconds();
-        oldest = Some(oldest.map_or(t, |o| o.min(t)));
-        inside.insert(oid);
-        parents.extend(commit.parent_ids());
+        oldest = Some(oldest.map_or(c.author_time, |o| o.min(c.author_time)));
+        inside_set.insert(c.id);
+        parents.extend(c.parents.iter().copied());
     }
+    let inside = inside_set;
     if points.is_empty() {
         return Ok(Batch {
             tip,
@@ -98,6 +88,7 @@ pub fn unreleased(repo: &Repo, tip: CommitId, points: &[ReleasePoint]) -> Result
         Some(Base {
             commit: points[i].commit,
             release: Some(i),
+            time: points[i].time,
         })
     } else {
         let mut newest: Option<(i64, git2::Oid)> = None;
@@ -110,9 +101,10 @@ pub fn unreleased(repo: &Repo, tip: CommitId, points: &[ReleasePoint]) -> Result
                 newest = Some(key);
             }
         }
-        newest.map(|(_, oid)| Base {
+        newest.map(|(time, oid)| Base {
             commit: to_id(oid),
             release: None,
+            time,
         })
     };
     Ok(Batch {
@@ -122,6 +114,132 @@ pub fn unreleased(repo: &Repo, tip: CommitId, points: &[ReleasePoint]) -> Result
         oldest_author_time: oldest,
         base,
     })
+}
+
+/// One commit as the walk keeps it.
+struct Walked {
+    id: git2::Oid,
+    parents: Vec<git2::Oid>,
+    author_time: i64,
+}
+
+const SEEN: u8 = 1;
+const UNINTERESTING: u8 = 2;
+const QUEUED: u8 = 4;
+const POPPED: u8 = 8;
+
+/// `git rev-list TIP --not HIDDEN...`, the way git computes it: one walk newest-first by
+/// committer time over both sides at once, stopping once every queued commit is known to be
+/// reachable from a hidden one (with git's slop of a few commits for clock skew). libgit2's
+/// revwalk with several hundred hidden tips visits far more history (1.6 s against 0.2 s
+/// on Rails' 552 tags).
+fn walk_unreleased(
+    git: &git2::Repository,
+    tip: CommitId,
+    hidden: &[CommitId],
+) -> Result<Vec<Walked>> {
+    use std::collections::{BinaryHeap, HashMap};
+    let mut flags: HashMap<git2::Oid, u8> = HashMap::new();
+    let mut heap: BinaryHeap<(i64, git2::Oid)> = BinaryHeap::new();
+    let mut parsed: HashMap<git2::Oid, Walked> = HashMap::new();
+    let mut interesting_queued = 0usize;
+    let mut order: Vec<git2::Oid> = Vec::new();
+
+    let time_of = |oid: git2::Oid| -> Result<i64> {
+        git.find_commit(oid)
+            .map(|c| c.committer().when().seconds())
+            .map_err(|e| git_error(format!("reading commit {oid}"), &e))
+    };
+    let tip = to_oid(tip);
+    for &h in hidden {
+        let oid = to_oid(h);
+        if flags.insert(oid, SEEN | UNINTERESTING | QUEUED).is_none() {
+            heap.push((time_of(oid)?, oid));
+        }
+    }
+    if let std::collections::hash_map::Entry::Vacant(e) = flags.entry(tip) {
+        e.insert(SEEN | QUEUED);
+        heap.push((time_of(tip)?, tip));
+        interesting_queued += 1;
+    }
+
+    let mut slop = 5;
+    while let Some((_, oid)) = heap.pop() {
+        let f = flags.get(&oid).copied().unwrap_or(0);
+        flags.insert(oid, (f & !QUEUED) | POPPED);
+        let uninteresting = f & UNINTERESTING != 0;
+        if !uninteresting {
+            interesting_queued -= 1;
+        }
+        let commit = git
+            .find_commit(oid)
+            .map_err(|e| git_error(format!("reading commit {oid}"), &e))?;
+        let parent_ids: Vec<git2::Oid> = commit.parent_ids().collect();
+        for (i, &p) in parent_ids.iter().enumerate() {
+            let pf = flags.get(&p).copied().unwrap_or(0);
+            if pf & SEEN == 0 {
+                let t = commit
+                    .parent(i)
+                    .map(|c| c.committer().when().seconds())
+                    .map_err(|e| git_error(format!("reading commit {p}"), &e))?;
+                let nf = SEEN | QUEUED | if uninteresting { UNINTERESTING } else { 0 };
+                flags.insert(p, nf);
+                heap.push((t, p));
+                if !uninteresting {
+                    interesting_queued += 1;
+                }
+            } else if uninteresting && pf & UNINTERESTING == 0 {
+                mark_uninteresting(p, &mut flags, &parsed, &mut interesting_queued);
+            }
+        }
+        parsed.insert(
+            oid,
+            Walked {
+                id: oid,
+                parents: parent_ids,
+                author_time: commit.author().when().seconds(),
+            },
+        );
+        if !uninteresting {
+            order.push(oid);
+        }
+        if interesting_queued == 0 {
+            slop -= 1;
+            if slop == 0 {
+                break;
+            }
+        } else {
+            slop = 5;
+        }
+    }
+    Ok(order
+        .into_iter()
+        .filter(|o| flags.get(o).is_some_and(|f| f & UNINTERESTING == 0))
+        .filter_map(|o| parsed.remove(&o))
+        .collect())
+}
+
+/// Marks `start` and everything already walked below it as reachable from a release.
+fn mark_uninteresting(
+    start: git2::Oid,
+    flags: &mut std::collections::HashMap<git2::Oid, u8>,
+    parsed: &std::collections::HashMap<git2::Oid, Walked>,
+    interesting_queued: &mut usize,
+) {
+    let mut stack = vec![start];
+    while let Some(oid) = stack.pop() {
+        let f = flags.get(&oid).copied().unwrap_or(0);
+        if f & UNINTERESTING != 0 {
+            continue;
+        }
+        flags.insert(oid, f | UNINTERESTING);
+        if f & QUEUED != 0 {
+            *interesting_queued -= 1;
+        }
+        if let Some(w) = parsed.get(&oid) {
+            stack.extend(w.parents.iter().copied());
+        }
+    }
 }
 
 /// The best common ancestor of `a` and `b` (`git merge-base A B`); `None` when unrelated.
@@ -278,7 +396,8 @@ mod tests {
             batch.base,
             Some(Base {
                 commit: to_id(c2),
-                release: Some(1)
+                release: Some(1),
+                time: 2,
             })
         );
         // At a release: nothing unreleased, the base is that release.
@@ -324,7 +443,8 @@ mod tests {
             batch.base,
             Some(Base {
                 commit: to_id(c2),
-                release: None
+                release: None,
+                time: 1_700_000_000 + 2 * 3600,
             })
         );
     }
