@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::quantile::median_i64;
+use super::stats::median_i64;
 use crate::report::model::{Cadence, CadenceWindow, Trend};
 
 const WEEK: f64 = 7.0 * 86_400.0;

@@ -1,8 +1,10 @@
 //! Pure analysis: facts and a `now` in, the report model out. No I/O, no clock, no git2.
 
 pub mod cadence;
-pub mod quantile;
+pub mod evidence;
 pub mod releases;
+pub mod repeats;
+pub mod stats;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -15,7 +17,7 @@ use crate::report::model::{
 };
 
 use cadence::{to_time, Beat};
-use quantile::{median_i64, quantile};
+use stats::{median_i64, percentile_i64};
 use releases::ReleaseSet;
 
 /// Everything read from the repository that the analysis needs.
@@ -117,7 +119,7 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
                 churn_lines_added: churn.lines_added,
                 churn_lines_deleted: churn.lines_deleted,
                 lead_time_median_seconds: median_i64(&leads),
-                lead_time_p90_seconds: quantile(&leads, 0.9).map(|q| q.round() as i64),
+                lead_time_p90_seconds: percentile_i64(&leads, 90.0),
                 failed: false,
                 reverts: Vec::new(),
                 fixes: Vec::new(),

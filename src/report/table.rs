@@ -109,37 +109,54 @@ fn write_cadence(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let s = &r.summary;
     writeln!(
         out,
-        "  median interval {} · {} releases/week · {}",
+        "  median interval {} · {} releases/week",
         opt_duration(s.median_interval_seconds),
         opt_float(s.releases_per_week),
-        trend_text(&s.cadence),
     )?;
+    writeln!(out, "  trend: {}", trend_text(&s.cadence))?;
+    if s.streams.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    let mut g = Grid::new(&[
+        ("Stream", Align::Left),
+        ("Releases", Align::Right),
+        ("Median interval", Align::Right),
+        ("Per week", Align::Right),
+        ("Trend", Align::Left),
+    ]);
     for st in &s.streams {
-        writeln!(
-            out,
-            "  {:<20} {:>5} releases · median interval {} · {}",
-            truncate(&st.stream, 20),
+        g.row(vec![
+            truncate(&st.stream, 24),
             thousands(st.releases),
             opt_duration(st.median_interval_seconds),
-            trend_text(&st.cadence),
-        )?;
+            opt_float(st.releases_per_week),
+            trend_word(&st.cadence).to_string(),
+        ]);
     }
-    Ok(())
+    g.write(out, false)
+}
+
+fn trend_word(c: &Cadence) -> &'static str {
+    match c.trend.direction.as_str() {
+        "more_often" => "more often",
+        "less_often" => "less often",
+        "steady" => "steady",
+        _ => "too few releases",
+    }
 }
 
 fn trend_text(c: &Cadence) -> String {
     let t = &c.trend;
-    let rates = format!(
-        "{} releases/week in the last year vs {} the year before",
+    if t.direction == "insufficient_data" {
+        return "too few releases in the last two years to tell".to_string();
+    }
+    format!(
+        "{} — {} releases/week in the last year vs {} the year before",
+        trend_word(c),
         opt_float(t.recent_releases_per_week),
         opt_float(t.year_ago_releases_per_week)
-    );
-    match t.direction.as_str() {
-        "more_often" => format!("releasing more often ({rates})"),
-        "less_often" => format!("releasing less often ({rates})"),
-        "steady" => format!("steady ({rates})"),
-        _ => "too few releases in the last two years for a trend".to_string(),
-    }
+    )
 }
 
 fn release_grid(rows: &[ReleaseRow]) -> Grid {

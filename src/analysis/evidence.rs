@@ -1,0 +1,819 @@
+//! The small-changes argument: does release size predict failure here? Turns one row per
+//! measured release into [`SizeVsFailure`] and the one-sentence headline.
+//!
+//! The verdict rule, stated once:
+//! - `insufficient_evidence` with fewer than [`MIN_RELEASES`] releases, fewer than
+//!   [`MIN_FAILURES`] failed releases, or no clean release to compare with;
+//! - otherwise, from the Mann–Whitney test of the sizes of failed against clean releases:
+//!   `bigger_riskier` when AUC > 0.5 and p < [`ALPHA`], `smaller_riskier` when AUC < 0.5 and
+//!   p < [`ALPHA`], and `not_riskier` otherwise.
+//!
+//! The headline reports the largest size quartile against the smallest, with the counts, so that
+//! a reader can check it against the quartile table.
+
+use std::fmt::Write;
+
+use crate::report::model::{Quartile, SizeVsFailure};
+
+use super::stats::{mann_whitney, median_i64, risk_ratio, size_quartiles, spearman};
+
+/// Fewer measured releases than this, and the headline says there is not enough evidence.
+pub const MIN_RELEASES: usize = 8;
+/// Fewer failed releases than this, and the headline says there is not enough evidence.
+pub const MIN_FAILURES: usize = 3;
+/// Significance level of the Mann–Whitney test behind the verdict.
+pub const ALPHA: f64 = 0.05;
+
+/// One release that has a previous release (so it has a size) and is inside the report window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReleaseEvidence {
+    pub tag: String,
+    /// Size against the previous release: lines added + deleted.
+    pub lines_changed: u64,
+    pub failed: bool,
+    /// Time to restore, seconds, for a failed release.
+    pub time_to_restore: Option<i64>,
+    /// Commits this release shipped first.
+    pub commits: u64,
+    /// How many of those commits post-release reverts undid.
+    pub reverted_commits: u64,
+}
+
+/// What the evidence says.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub size_vs_failure: SizeVsFailure,
+    /// One plain sentence with its numbers.
+    pub headline: String,
+}
+
+/// Computes every field of [`SizeVsFailure`] and the headline from `rows`, which are in release
+/// order (the order breaks ties of size between quartiles, see
+/// [`size_quartiles`](super::stats::size_quartiles)).
+///
+/// Quartiles are listed only when they hold a release (with four or more releases all four
+/// do), numbered 1 (smallest) to 4; `per_commit_revert_rate` has one entry per listed quartile.
+/// The risk ratio compares quartile 4 with quartile 1 and needs all four.
+#[must_use]
+pub fn size_vs_failure(rows: &[ReleaseEvidence]) -> Finding {
+    let sizes: Vec<u64> = rows.iter().map(|r| r.lines_changed).collect();
+    let assigned = size_quartiles(&sizes);
+    let mut quartiles = Vec::new();
+    for k in 0..4u8 {
+        let members: Vec<&ReleaseEvidence> = rows
+            .iter()
+            .zip(&assigned)
+            .filter(|(_, &q)| q == k)
+            .map(|(r, _)| r)
+            .collect();
+        if let Some(q) = quartile(k + 1, &members) {
+            quartiles.push(q);
+        }
+    }
+
+    let failed_sizes: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.failed)
+        .map(|r| r.lines_changed as f64)
+        .collect();
+    let clean_sizes: Vec<f64> = rows
+        .iter()
+        .filter(|r| !r.failed)
+        .map(|r| r.lines_changed as f64)
+        .collect();
+    let mw = mann_whitney(&failed_sizes, &clean_sizes);
+    let all_sizes: Vec<f64> = sizes.iter().map(|&s| s as f64).collect();
+    let failed01: Vec<f64> = rows.iter().map(|r| f64::from(u8::from(r.failed))).collect();
+    let (restore_sizes, restore_times): (Vec<f64>, Vec<f64>) = rows
+        .iter()
+        .filter(|r| r.failed)
+        .filter_map(|r| {
+            r.time_to_restore
+                .map(|t| (r.lines_changed as f64, t as f64))
+        })
+        .unzip();
+    let rr = match (quartiles.first(), quartiles.get(3)) {
+        (Some(small), Some(large)) => {
+            risk_ratio(large.failed, large.releases, small.failed, small.releases)
+        }
+        _ => None,
+    };
+
+    let failures = failed_sizes.len();
+    let verdict = match mw {
+        Some(mw) if rows.len() >= MIN_RELEASES && failures >= MIN_FAILURES => {
+            if mw.p_value < ALPHA && mw.auc > 0.5 {
+                Verdict::BiggerRiskier
+            } else if mw.p_value < ALPHA && mw.auc < 0.5 {
+                Verdict::SmallerRiskier
+            } else {
+                Verdict::NotRiskier
+            }
+        }
+        _ => Verdict::InsufficientEvidence,
+    };
+
+    let size_vs_failure = SizeVsFailure {
+        per_commit_revert_rate: quartiles.iter().map(per_commit_rate).collect(),
+        quartiles,
+        auc: mw.map(|m| m.auc),
+        p_value: mw.map(|m| m.p_value),
+        spearman_rho: spearman(&all_sizes, &failed01),
+        risk_ratio: rr.map(|r| r.ratio),
+        risk_ratio_ci95: rr.map(|r| r.ci95),
+        restore_vs_size_rho: spearman(&restore_sizes, &restore_times),
+        verdict: verdict.as_str().to_string(),
+    };
+    let headline = headline(verdict, rows.len(), failures, &size_vs_failure);
+    Finding {
+        size_vs_failure,
+        headline,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+    BiggerRiskier,
+    NotRiskier,
+    SmallerRiskier,
+    InsufficientEvidence,
+}
+
+impl Verdict {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::BiggerRiskier => "bigger_riskier",
+            Self::NotRiskier => "not_riskier",
+            Self::SmallerRiskier => "smaller_riskier",
+            Self::InsufficientEvidence => "insufficient_evidence",
+        }
+    }
+}
+
+fn quartile(number: u8, members: &[&ReleaseEvidence]) -> Option<Quartile> {
+    let min_lines = members.iter().map(|r| r.lines_changed).min()?;
+    let max_lines = members.iter().map(|r| r.lines_changed).max()?;
+    let failed = members.iter().filter(|r| r.failed).count() as u64;
+    let restore: Vec<i64> = members
+        .iter()
+        .filter(|r| r.failed)
+        .filter_map(|r| r.time_to_restore)
+        .collect();
+    Some(Quartile {
+        quartile: number,
+        min_lines,
+        max_lines,
+        releases: members.len() as u64,
+        failed,
+        failure_rate: Some(failed as f64 / members.len() as f64),
+        time_to_restore_median_seconds: median_i64(&restore),
+        restored: restore.len() as u64,
+        commits: members.iter().map(|r| r.commits).sum(),
+        reverted_commits: members.iter().map(|r| r.reverted_commits).sum(),
+    })
+}
+
+fn per_commit_rate(q: &Quartile) -> Option<f64> {
+    (q.commits > 0).then(|| q.reverted_commits as f64 / q.commits as f64)
+}
+
+const NOT_ENOUGH: &str = "Not enough evidence to relate release size to failure";
+
+fn headline(verdict: Verdict, releases: usize, failures: usize, s: &SizeVsFailure) -> String {
+    if verdict == Verdict::InsufficientEvidence {
+        return insufficient(releases, failures);
+    }
+    let (Some(auc), Some(p), Some(small), Some(large)) =
+        (s.auc, s.p_value, s.quartiles.first(), s.quartiles.last())
+    else {
+        // The verdict needs the test and at least MIN_RELEASES releases, so this is unreachable;
+        // say what is known rather than panic.
+        return insufficient(releases, failures);
+    };
+    let ends = Ends {
+        small,
+        large,
+        stats: format!(
+            "AUC {auc:.2}, {}; {} releases, {} failed",
+            fmt_p(p),
+            fmt_count(releases as u64),
+            fmt_count(failures as u64)
+        ),
+    };
+    match verdict {
+        Verdict::BiggerRiskier => bigger_riskier(&ends, s),
+        Verdict::SmallerRiskier => smaller_riskier(&ends, s),
+        Verdict::NotRiskier | Verdict::InsufficientEvidence => format!(
+            "In this repository, release size does not predict failure: the largest quarter of \
+             releases ({}) failed in {} of cases and the smallest ({}) in {} ({}).",
+            range(large, " changed"),
+            fmt_pct(rate(large)),
+            range(small, ""),
+            fmt_pct(rate(small)),
+            ends.stats
+        ),
+    }
+}
+
+/// The smallest and largest quartile, and the test's numbers as the headline prints them.
+struct Ends<'a> {
+    small: &'a Quartile,
+    large: &'a Quartile,
+    stats: String,
+}
+
+fn bigger_riskier(ends: &Ends<'_>, s: &SizeVsFailure) -> String {
+    let Ends {
+        small,
+        large,
+        stats,
+    } = ends;
+    let (small_rate, large_rate) = (rate(small), rate(large));
+    let (large_range, small_range) = (range(large, " changed"), range(small, ""));
+    let mut out = if large_rate <= small_rate {
+        // Possible when the middle quartiles carry the difference.
+        format!(
+            "Failed releases were larger than clean ones ({stats}), though the largest quarter \
+             of releases ({large_range}) failed in {} of cases and the smallest ({small_range}) \
+             in {}",
+            fmt_pct(large_rate),
+            fmt_pct(small_rate)
+        )
+    } else if small.failed == 0 {
+        format!(
+            "The largest quarter of releases ({large_range}) failed in {} of cases and the \
+             smallest ({small_range}) never did ({stats})",
+            fmt_pct(large_rate)
+        )
+    } else {
+        let ci = s
+            .risk_ratio_ci95
+            .map(|[lo, hi]| format!("95% CI {}–{}; ", fmt_ratio(lo), fmt_ratio(hi)))
+            .unwrap_or_default();
+        format!(
+            "The largest quarter of releases ({large_range}) failed {} as often as the smallest \
+             ({small_range}): {} vs {} ({ci}{stats})",
+            fmt_times(large_rate / small_rate),
+            fmt_pct(large_rate),
+            fmt_pct(small_rate),
+        )
+    };
+    if let (Some(Some(pc_small)), Some(Some(pc_large))) = (
+        s.per_commit_revert_rate.first(),
+        s.per_commit_revert_rate.last(),
+    ) {
+        if pc_large <= pc_small {
+            let _ = write!(
+                out,
+                "; per commit they were not riskier ({} vs {} of commits reverted), so the \
+                 difference comes from the number of commits big releases hold",
+                fmt_pct(*pc_large),
+                fmt_pct(*pc_small)
+            );
+        } else {
+            let _ = write!(
+                out,
+                "; per commit too ({} vs {} of commits reverted)",
+                fmt_pct(*pc_large),
+                fmt_pct(*pc_small)
+            );
+        }
+    }
+    out.push('.');
+    out
+}
+
+fn smaller_riskier(ends: &Ends<'_>, s: &SizeVsFailure) -> String {
+    let Ends {
+        small,
+        large,
+        stats,
+    } = ends;
+    let (small_rate, large_rate) = (rate(small), rate(large));
+    let (small_range, large_range) = (range(small, " changed"), range(large, ""));
+    if small_rate <= large_rate {
+        format!(
+            "In this repository, failed releases were smaller than clean ones ({stats}), though \
+             the smallest quarter of releases ({small_range}) failed in {} of cases and the \
+             largest ({large_range}) in {}.",
+            fmt_pct(small_rate),
+            fmt_pct(large_rate)
+        )
+    } else if large.failed == 0 {
+        format!(
+            "In this repository, small releases fail more often than big ones: the smallest \
+             quarter of releases ({small_range}) failed in {} of cases and the largest \
+             ({large_range}) never did ({stats}).",
+            fmt_pct(small_rate)
+        )
+    } else {
+        // The interval of the inverse ratio is the inverse of the interval.
+        let ci = s
+            .risk_ratio_ci95
+            .map(|[lo, hi]| format!("95% CI {}–{}; ", fmt_ratio(1.0 / hi), fmt_ratio(1.0 / lo)))
+            .unwrap_or_default();
+        format!(
+            "In this repository, small releases fail more often than big ones: the smallest \
+             quarter of releases ({small_range}) failed {} as often as the largest \
+             ({large_range}): {} vs {} ({ci}{stats}).",
+            fmt_times(small_rate / large_rate),
+            fmt_pct(small_rate),
+            fmt_pct(large_rate),
+        )
+    }
+}
+
+/// `1,800–15,000 changed lines` (with `word` = `" changed"`) or `5–120 lines`.
+fn range(q: &Quartile, word: &str) -> String {
+    format!(
+        "{}–{}{word} lines",
+        fmt_count(q.min_lines),
+        fmt_count(q.max_lines)
+    )
+}
+
+fn rate(q: &Quartile) -> f64 {
+    q.failure_rate.unwrap_or(0.0)
+}
+
+/// The sentence that says why there is not enough evidence, with the counts.
+fn insufficient(releases: usize, failures: usize) -> String {
+    if releases == 0 {
+        return format!(
+            "{NOT_ENOUGH}: no release has a previous release to measure its size against."
+        );
+    }
+    let few_releases = releases < MIN_RELEASES;
+    let few_failures = failures < MIN_FAILURES;
+    let measured = format!(
+        "only {} {} a previous release to compare with (at least {MIN_RELEASES} are needed)",
+        fmt_count(releases as u64),
+        if releases == 1 {
+            "release has"
+        } else {
+            "releases have"
+        }
+    );
+    let failed = if failures == 0 {
+        format!("none of them failed (at least {MIN_FAILURES} failures are needed)")
+    } else {
+        format!(
+            "only {} of them failed (at least {MIN_FAILURES} failures are needed)",
+            fmt_count(failures as u64)
+        )
+    };
+    match (few_releases, few_failures) {
+        (true, true) => format!("{NOT_ENOUGH}: {measured}, and {failed}."),
+        (true, false) => format!("{NOT_ENOUGH}: {measured}."),
+        (false, true) => format!(
+            "{NOT_ENOUGH}: {} of {} releases failed (at least {MIN_FAILURES} failures are needed).",
+            if failures == 0 {
+                "none".to_string()
+            } else {
+                format!("only {}", fmt_count(failures as u64))
+            },
+            fmt_count(releases as u64)
+        ),
+        (false, false) => format!(
+            "{NOT_ENOUGH}: all {} releases failed, so there is no clean release to compare with.",
+            fmt_count(releases as u64)
+        ),
+    }
+}
+
+/// An integer with thousands separators: `52,310`.
+#[must_use]
+pub fn fmt_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A proportion as a percentage: whole percents from 10% up, one decimal below (`8.3%`,
+/// `0.4%`, a trailing `.0` dropped), `<0.1%` for a small non-zero rate.
+#[must_use]
+pub fn fmt_pct(rate: f64) -> String {
+    let pct = rate * 100.0;
+    if pct == 0.0 {
+        "0%".to_string()
+    } else if pct < 0.05 {
+        "<0.1%".to_string()
+    } else if pct.round() >= 10.0 {
+        format!("{}%", fmt_count(pct.round() as u64))
+    } else {
+        let s = format!("{pct:.1}");
+        format!("{}%", s.strip_suffix(".0").unwrap_or(&s))
+    }
+}
+
+/// A ratio for people: one decimal below 10, whole numbers (with separators) from 10 up, two
+/// or three significant decimals below 1.
+#[must_use]
+pub fn fmt_ratio(x: f64) -> String {
+    if x >= 9.95 {
+        fmt_count(x.round() as u64)
+    } else if x >= 0.995 {
+        format!("{x:.1}")
+    } else if x >= 0.1 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// `3.8×`.
+fn fmt_times(x: f64) -> String {
+    format!("{}×", fmt_ratio(x))
+}
+
+/// `p = 0.41`, `p = 0.002`, `p < 0.001`: two significant digits, three when two would round a
+/// value below 0.05 up to `0.050`.
+#[must_use]
+pub fn fmt_p(p: f64) -> String {
+    if p < 0.001 {
+        return "p < 0.001".to_string();
+    }
+    let sig = |digits: i32| {
+        let decimals = (digits - 1 - p.log10().floor() as i32).max(0) as usize;
+        format!("{p:.decimals$}")
+    };
+    let two = sig(2);
+    if p < ALPHA && two == "0.050" {
+        format!("p = {}", sig(3))
+    } else {
+        format!("p = {two}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(
+        sizes: &[u64],
+        failed: impl Fn(usize, u64) -> bool,
+        commits: impl Fn(u64) -> u64,
+        reverted: impl Fn(usize) -> u64,
+        ttr: impl Fn(usize, u64) -> Option<i64>,
+    ) -> Vec<ReleaseEvidence> {
+        sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                let f = failed(i, s);
+                ReleaseEvidence {
+                    tag: format!("v1.{i}"),
+                    lines_changed: s,
+                    failed: f,
+                    time_to_restore: if f { ttr(i, s) } else { None },
+                    commits: commits(s),
+                    reverted_commits: if f { reverted(i) } else { 0 },
+                }
+            })
+            .collect()
+    }
+
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() <= 1e-12 * b.abs().max(1.0))
+    }
+
+    macro_rules! assert_close {
+        ($a:expr, $b:expr) => {{
+            let (a, b): (Option<f64>, f64) = ($a, $b);
+            assert!(close(a, b), "{a:?} != {b}");
+        }};
+    }
+
+    /// Dataset A of `scripts/reference_stats.py`: the big releases fail, but they hold many more
+    /// commits, so per commit they are not riskier.
+    fn dataset_a() -> Vec<ReleaseEvidence> {
+        const SIZES: [u64; 24] = [
+            40, 120, 300, 4500, 120, 75, 880, 2200, 510, 2300, 96, 1800, 33, 15000, 410, 260, 640,
+            880, 150, 3100, 5, 640, 910, 1200,
+        ];
+        rows(
+            &SIZES,
+            |i, _| [1, 3, 6, 9, 13, 16, 19, 22].contains(&i),
+            |s| s / 100 + 2,
+            |i| if i == 13 { 3 } else { 1 },
+            |i, s| (i != 22).then_some(s as i64 * 30),
+        )
+    }
+
+    // Every number below: "== evidence A" of scripts/reference_stats.py (scipy 1.17.1,
+    // numpy 2.4.6), which restates the quartile rule and uses scipy for the statistics.
+    #[test]
+    fn bigger_riskier_from_more_commits() {
+        let f = size_vs_failure(&dataset_a());
+        let s = &f.size_vs_failure;
+        assert_eq!(s.verdict, "bigger_riskier");
+        let table: Vec<_> = s
+            .quartiles
+            .iter()
+            .map(|q| {
+                (
+                    q.quartile,
+                    q.min_lines,
+                    q.max_lines,
+                    q.releases,
+                    q.failed,
+                    q.time_to_restore_median_seconds,
+                    q.restored,
+                    q.commits,
+                    q.reverted_commits,
+                )
+            })
+            .collect();
+        assert_eq!(
+            table,
+            vec![
+                (1, 5, 120, 6, 1, Some(3_600), 1, 13, 1),
+                (2, 120, 510, 6, 0, None, 0, 28, 0),
+                (3, 640, 1_200, 6, 3, Some(22_800), 2, 61, 3),
+                (4, 1_800, 15_000, 6, 4, Some(114_000), 4, 301, 6),
+            ]
+        );
+        assert_close!(s.quartiles[0].failure_rate, 0.166_666_666_666_666_66);
+        assert_close!(s.quartiles[3].failure_rate, 0.666_666_666_666_666_6);
+        assert_close!(s.auc, 0.832_031_25);
+        assert_close!(s.p_value, 0.010_063_398_094_345_317);
+        assert_close!(s.spearman_rho, 0.543_030_304_116_176_3);
+        assert_close!(s.restore_vs_size_rho, 1.0);
+        assert_close!(s.risk_ratio, 4.0);
+        let ci = s.risk_ratio_ci95.expect("defined");
+        assert_close!(Some(ci[0]), 0.612_486_554_950_822_7);
+        assert_close!(Some(ci[1]), 26.123_022_408_687_255);
+        assert_eq!(s.per_commit_revert_rate.len(), 4);
+        assert_close!(s.per_commit_revert_rate[0], 0.076_923_076_923_076_93);
+        assert_close!(s.per_commit_revert_rate[1], 0.0);
+        assert_close!(s.per_commit_revert_rate[2], 0.049_180_327_868_852_46);
+        assert_close!(s.per_commit_revert_rate[3], 0.019_933_554_817_275_746);
+        assert_eq!(
+            f.headline,
+            "The largest quarter of releases (1,800–15,000 changed lines) failed 4.0× as often \
+             as the smallest (5–120 lines): 67% vs 17% (95% CI 0.61–26; AUC 0.83, p = 0.010; \
+             24 releases, 8 failed); per commit they were not riskier (2% vs 7.7% of commits \
+             reverted), so the difference comes from the number of commits big releases hold."
+        );
+    }
+
+    // "== evidence D" of scripts/reference_stats.py (scipy 1.17.1).
+    #[test]
+    fn bigger_riskier_per_commit_too() {
+        let sizes = [
+            30, 160, 10, 140, 60, 20, 120, 90, 150, 40, 110, 70, 130, 50, 100, 80,
+        ];
+        let f = size_vs_failure(&rows(
+            &sizes,
+            |_, s| [20, 110, 120, 130, 140, 150, 160].contains(&s),
+            |_| 4,
+            |_| 1,
+            |_, s| Some(s as i64 * 60),
+        ));
+        let s = &f.size_vs_failure;
+        assert_eq!(s.verdict, "bigger_riskier");
+        assert_close!(s.auc, 0.873_015_873_015_873);
+        assert_close!(s.p_value, 0.014_909_159_116_304_995);
+        assert_close!(s.spearman_rho, 0.642_270_714_991_117);
+        assert_close!(s.risk_ratio, 4.0);
+        let ci = s.risk_ratio_ci95.expect("defined");
+        assert_close!(Some(ci[0]), 0.732_652_154_656_290_5);
+        assert_close!(Some(ci[1]), 21.838_467_133_842_1);
+        assert_eq!(
+            s.quartiles
+                .iter()
+                .map(|q| q.time_to_restore_median_seconds)
+                .collect::<Vec<_>>(),
+            vec![Some(1_200), None, Some(6_900), Some(8_700)]
+        );
+        assert_eq!(
+            f.headline,
+            "The largest quarter of releases (130–160 changed lines) failed 4.0× as often as \
+             the smallest (10–40 lines): 100% vs 25% (95% CI 0.73–22; AUC 0.87, p = 0.015; \
+             16 releases, 7 failed); per commit too (25% vs 6.2% of commits reverted)."
+        );
+    }
+
+    // Dataset C of scripts/reference_stats.py mirrored (the largest fail instead of the
+    // smallest): max(U1, U2) is the same, so scipy 1.17.1's p is C's, 0.005766120914237261.
+    #[test]
+    fn bigger_riskier_when_the_smallest_never_failed() {
+        let sizes = [10, 70, 20, 120, 30, 60, 40, 110, 50, 90, 80, 100];
+        let f = size_vs_failure(&rows(
+            &sizes,
+            |_, s| s >= 80,
+            |_| 3,
+            |_| 1,
+            |_, _| Some(86_400),
+        ));
+        let s = &f.size_vs_failure;
+        assert_eq!(s.verdict, "bigger_riskier");
+        assert_close!(s.auc, 1.0);
+        assert_close!(s.p_value, 0.005_766_120_914_237_261);
+        assert_eq!(
+            f.headline,
+            "The largest quarter of releases (100–120 changed lines) failed in 100% of cases and \
+             the smallest (10–30 lines) never did (AUC 1.00, p = 0.0058; 12 releases, 5 failed); \
+             per commit too (33% vs 0% of commits reverted)."
+        );
+    }
+
+    // "== evidence B" of scripts/reference_stats.py (scipy 1.17.1).
+    #[test]
+    fn not_riskier_says_so() {
+        let sizes = [
+            700, 100, 1200, 300, 500, 900, 200, 1100, 800, 400, 1000, 600,
+        ];
+        let f = size_vs_failure(&rows(
+            &sizes,
+            |_, s| [100, 500, 800, 1200].contains(&s),
+            |_| 5,
+            |_| 1,
+            |i, _| Some(3600 * (i as i64 + 1)),
+        ));
+        let s = &f.size_vs_failure;
+        assert_eq!(s.verdict, "not_riskier");
+        assert_close!(s.auc, 0.5);
+        assert_close!(s.p_value, 1.0);
+        assert_close!(s.spearman_rho, 0.0);
+        assert_close!(s.restore_vs_size_rho, 0.399_999_999_999_999_97);
+        assert_close!(s.risk_ratio, 1.0);
+        let ci = s.risk_ratio_ci95.expect("defined");
+        assert_close!(Some(ci[0]), 0.104_020_064_750_896);
+        assert_close!(Some(ci[1]), 9.613_529_874_210_027);
+        assert_eq!(
+            s.quartiles
+                .iter()
+                .map(|q| q.time_to_restore_median_seconds)
+                .collect::<Vec<_>>(),
+            vec![Some(7_200), Some(18_000), Some(32_400), Some(10_800)]
+        );
+        assert_eq!(
+            f.headline,
+            "In this repository, release size does not predict failure: the largest quarter of \
+             releases (1,000–1,200 changed lines) failed in 33% of cases and the smallest \
+             (100–300 lines) in 33% (AUC 0.50, p = 1.0; 12 releases, 4 failed)."
+        );
+    }
+
+    // "== evidence C" of scripts/reference_stats.py (scipy 1.17.1); the risk ratio there is
+    // the Haldane–Anscombe one (no failure in the largest quartile).
+    #[test]
+    fn smaller_riskier_says_so() {
+        let sizes = [10, 70, 20, 120, 30, 60, 40, 110, 50, 90, 80, 100];
+        let f = size_vs_failure(&rows(
+            &sizes,
+            |_, s| s <= 50,
+            |_| 3,
+            |_| 1,
+            |_, _| Some(86_400),
+        ));
+        let s = &f.size_vs_failure;
+        assert_eq!(s.verdict, "smaller_riskier");
+        assert_close!(s.auc, 0.0);
+        assert_close!(s.p_value, 0.005_766_120_914_237_261);
+        assert_close!(s.spearman_rho, -0.856_893_070_496_975_4);
+        // Every failed release took a day to restore: the correlation is not defined.
+        assert_eq!(s.restore_vs_size_rho, None);
+        assert_close!(s.risk_ratio, 0.142_857_142_857_142_85);
+        let ci = s.risk_ratio_ci95.expect("defined");
+        assert_close!(Some(ci[0]), 0.010_409_648_192_093_168);
+        assert_close!(Some(ci[1]), 1.960_504_609_637_768_7);
+        assert_eq!(
+            f.headline,
+            "In this repository, small releases fail more often than big ones: the smallest \
+             quarter of releases (10–30 changed lines) failed in 100% of cases and the largest \
+             (100–120 lines) never did (AUC 0.00, p = 0.0058; 12 releases, 5 failed)."
+        );
+    }
+
+    // "== evidence E" of scripts/reference_stats.py (scipy 1.17.1).
+    #[test]
+    fn smaller_riskier_with_failures_on_both_ends_gives_the_ratio() {
+        let sizes: Vec<u64> = (1..=16).map(|i| i * 100).collect();
+        let f = size_vs_failure(&rows(
+            &sizes,
+            |_, s| s <= 500 || s == 1600,
+            |_| 2,
+            |_| 1,
+            |_, _| None,
+        ));
+        let s = &f.size_vs_failure;
+        assert_eq!(s.verdict, "smaller_riskier");
+        assert_close!(s.auc, 0.166_666_666_666_666_66);
+        assert_close!(s.p_value, 0.034_423_814_325_388_775);
+        assert_close!(s.spearman_rho, -0.560_112_033_611_203_9);
+        assert_eq!(s.restore_vs_size_rho, None);
+        assert_eq!(s.quartiles[0].time_to_restore_median_seconds, None);
+        assert_eq!(s.quartiles[0].restored, 0);
+        assert_close!(s.risk_ratio, 0.25);
+        let ci = s.risk_ratio_ci95.expect("defined");
+        assert_close!(Some(ci[0]), 0.045_790_759_666_018_16);
+        assert_close!(Some(ci[1]), 1.364_904_195_865_131_3);
+        assert_eq!(
+            f.headline,
+            "In this repository, small releases fail more often than big ones: the smallest \
+             quarter of releases (100–400 changed lines) failed 4.0× as often as the largest \
+             (1,300–1,600 lines): 100% vs 25% (95% CI 0.73–22; AUC 0.17, p = 0.034; \
+             16 releases, 6 failed)."
+        );
+    }
+
+    #[test]
+    fn insufficient_evidence_names_the_missing_counts() {
+        let few = rows(
+            &[10, 20, 30, 40, 50],
+            |i, _| i == 0,
+            |_| 1,
+            |_| 1,
+            |_, _| Some(1),
+        );
+        let f = size_vs_failure(&few);
+        assert_eq!(f.size_vs_failure.verdict, "insufficient_evidence");
+        // The numbers that exist are still computed.
+        assert_eq!(f.size_vs_failure.quartiles.len(), 4);
+        assert!(f.size_vs_failure.auc.is_some());
+        assert_eq!(
+            f.headline,
+            "Not enough evidence to relate release size to failure: only 5 releases have a \
+             previous release to compare with (at least 8 are needed), and only 1 of them \
+             failed (at least 3 failures are needed)."
+        );
+
+        let one = rows(&[10], |_, _| true, |_| 1, |_| 1, |_, _| Some(1));
+        let f = size_vs_failure(&one);
+        assert_eq!(f.size_vs_failure.quartiles.len(), 1);
+        assert_eq!(f.size_vs_failure.risk_ratio, None);
+        assert_eq!(f.size_vs_failure.auc, None);
+        assert_eq!(
+            f.headline,
+            "Not enough evidence to relate release size to failure: only 1 release has a \
+             previous release to compare with (at least 8 are needed), and only 1 of them \
+             failed (at least 3 failures are needed)."
+        );
+
+        let many: Vec<u64> = (1..=2_000).collect();
+        let f = size_vs_failure(&rows(&many, |i, _| i < 2, |_| 1, |_| 1, |_, _| Some(1)));
+        assert_eq!(
+            f.headline,
+            "Not enough evidence to relate release size to failure: only 2 of 2,000 releases \
+             failed (at least 3 failures are needed)."
+        );
+        let f = size_vs_failure(&rows(&many[..9], |_, _| false, |_| 1, |_| 1, |_, _| None));
+        assert_eq!(f.size_vs_failure.spearman_rho, None);
+        assert_eq!(f.size_vs_failure.risk_ratio, None);
+        assert_eq!(
+            f.headline,
+            "Not enough evidence to relate release size to failure: none of 9 releases failed \
+             (at least 3 failures are needed)."
+        );
+        let f = size_vs_failure(&rows(&many[..9], |_, _| true, |_| 1, |_| 1, |_, _| None));
+        assert_eq!(f.size_vs_failure.verdict, "insufficient_evidence");
+        assert_eq!(
+            f.headline,
+            "Not enough evidence to relate release size to failure: all 9 releases failed, so \
+             there is no clean release to compare with."
+        );
+        let f = size_vs_failure(&[]);
+        assert!(f.size_vs_failure.quartiles.is_empty());
+        assert_eq!(
+            f.headline,
+            "Not enough evidence to relate release size to failure: no release has a previous \
+             release to measure its size against."
+        );
+    }
+
+    #[test]
+    fn number_formats() {
+        assert_eq!(fmt_count(0), "0");
+        assert_eq!(fmt_count(999), "999");
+        assert_eq!(fmt_count(1_000), "1,000");
+        assert_eq!(fmt_count(52_310), "52,310");
+        assert_eq!(fmt_count(1_234_567), "1,234,567");
+        assert_eq!(fmt_pct(0.31), "31%");
+        assert_eq!(fmt_pct(0.083), "8.3%");
+        assert_eq!(fmt_pct(0.08), "8%");
+        assert_eq!(fmt_pct(0.004), "0.4%");
+        assert_eq!(fmt_pct(0.0001), "<0.1%");
+        assert_eq!(fmt_pct(0.0), "0%");
+        assert_eq!(fmt_pct(0.0996), "10%");
+        assert_eq!(fmt_ratio(3.8), "3.8");
+        assert_eq!(fmt_ratio(9.0), "9.0");
+        assert_eq!(fmt_ratio(9.96), "10");
+        assert_eq!(fmt_ratio(1234.4), "1,234");
+        assert_eq!(fmt_ratio(0.61), "0.61");
+        assert_eq!(fmt_ratio(0.0104), "0.010");
+        assert_eq!(fmt_p(0.41), "p = 0.41");
+        assert_eq!(fmt_p(0.002_04), "p = 0.0020");
+        assert_eq!(fmt_p(0.0496), "p = 0.0496");
+        assert_eq!(fmt_p(0.051), "p = 0.051");
+        assert_eq!(fmt_p(1.0), "p = 1.0");
+        assert_eq!(fmt_p(0.000_2), "p < 0.001");
+    }
+}
