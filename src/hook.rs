@@ -121,18 +121,24 @@ pub fn wrapper(name: &str, enforce: bool, exe: Option<&Path>) -> String {
         verb = if name == "pre-push" { "a push" } else { "git" }
     );
     let _ = writeln!(s, "orig=\"$0{ORIG_SUFFIX}\"");
+    // stdin is saved to a file (when a temporary file can be made) so that both the original
+    // hook and git-cadence read it; without one, the original gets the real stdin.
     if stdin {
         s.push_str(
-            "input=$(mktemp \"${TMPDIR:-/tmp}/git-cadence.XXXXXX\") || exit 1\n\
-             trap 'rm -f \"$input\"' EXIT\n\
-             cat > \"$input\"\n",
+            "input=\n\
+             if input=$(mktemp \"${TMPDIR:-/tmp}/git-cadence.XXXXXX\" 2>/dev/null); then\n\
+             \x20   trap 'rm -f \"$input\"' EXIT\n\
+             \x20   cat > \"$input\"\n\
+             else\n\
+             \x20   input=\n\
+             fi\n",
         );
     } else {
-        s.push_str("input=/dev/null\n");
+        s.push_str("input=\n");
     }
     s.push_str(
         "if [ -f \"$orig\" ] && [ -x \"$orig\" ]; then\n\
-         \x20   if [ \"$input\" = /dev/null ]; then \"$orig\" \"$@\"; else \"$orig\" \"$@\" < \"$input\"; fi\n\
+         \x20   if [ -n \"$input\" ]; then \"$orig\" \"$@\" < \"$input\"; else \"$orig\" \"$@\"; fi\n\
          \x20   status=$?\n\
          \x20   [ \"$status\" -eq 0 ] || exit \"$status\"\n\
          fi\n",
@@ -155,7 +161,10 @@ pub fn wrapper(name: &str, enforce: bool, exe: Option<&Path>) -> String {
             ""
         }
     );
-    let _ = writeln!(s, "\"$cadence\" hook run{flags} -- \"$@\" < \"$input\"");
+    let _ = writeln!(
+        s,
+        "[ -n \"$input\" ] || input=/dev/null\n\"$cadence\" hook run{flags} -- \"$@\" < \"$input\""
+    );
     if enforce {
         s.push_str("[ $? -eq 1 ] && exit 1\n");
     }
@@ -482,6 +491,10 @@ mod tests {
         );
         assert!(w.contains("--stdin-refs"));
         assert!(w.contains("cat > \"$input\""));
+        assert!(
+            !w.contains("exit 1"),
+            "only --enforce may fail the hook: {w}"
+        );
         let w = wrapper("pre-commit", false, None);
         assert!(!w.contains("cat >"), "no stdin capture for pre-commit: {w}");
     }
