@@ -35,7 +35,10 @@ pub const MARKER: &str = "<!-- git-cadence:pr-summary -->";
 /// The size of the change itself.
 #[derive(Clone, Debug, Serialize)]
 pub struct Change {
+    /// `--base` as given.
     pub base: String,
+    /// `--head` as given.
+    pub head_ref: String,
     pub head: CommitId,
     pub merge_base: Option<CommitId>,
     pub commits: u64,
@@ -93,7 +96,7 @@ pub struct PrSummary {
 /// Runs `pr`.
 pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
     let (repo, config, _) = super::load(shared)?;
-    if matches!(config.format, Format::Csv | Format::Table) && config.format == Format::Csv {
+    if config.format == Format::Csv {
         return Err(Error::BadValue {
             what: "--format".into(),
             message: "pr writes markdown, json or table; csv has no shape for it".into(),
@@ -122,6 +125,7 @@ pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
 
     let change = Change {
         base: args.base.clone(),
+        head_ref: args.head.clone(),
         head,
         merge_base,
         commits,
@@ -319,8 +323,9 @@ pub fn markdown(s: &PrSummary) -> String {
     out.push_str("| | lines | commits | larger than past releases |\n|---|---:|---:|---:|\n");
     let _ = writeln!(
         out,
-        "| this change ({} → head) | {} (+{} −{}, {} files) | {} | {} |",
+        "| this change ({} → {}) | {} (+{} −{}, {} files) | {} | {} |",
         md_code_cell(&c.base),
+        md_code_cell(&c.head_ref),
         thousands(c.lines_changed),
         thousands(c.lines_added),
         thousands(c.lines_deleted),
@@ -460,5 +465,84 @@ mod tests {
         assert_eq!(quartile_of(&qs, 1000).map(|q| q.quartile), Some(3));
         assert_eq!(quartile_of(&qs, 99_999).map(|q| q.quartile), Some(4));
         assert!(quartile_of(&[], 5).is_none());
+    }
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+
+    fn id(byte: u8) -> CommitId {
+        CommitId([byte; 20])
+    }
+
+    /// Repository text in every place the comment shows it: the refs, the tag, component
+    /// paths and revert subjects hold HTML, mentions, pipes, backticks and issue references.
+    #[test]
+    fn markdown_with_hot_components() {
+        let mut s = PrSummary {
+            schema_version: 1,
+            change: Change {
+                base: "origin/main".into(),
+                head_ref: "feat/<x>|`y`".into(),
+                head: id(1),
+                merge_base: Some(id(2)),
+                commits: 3,
+                files_changed: 4,
+                lines_added: 1200,
+                lines_deleted: 34,
+                lines_changed: 1234,
+                larger_than_share_of_releases: Some(0.81),
+                components: vec!["app/<script>".into(), "lib|core".into()],
+            },
+            with_change: WithChange {
+                base_release: Some("v4.2.0".into()),
+                unreleased_commits_on_base: 20,
+                unreleased_lines_on_base: Some(906),
+                commits: 23,
+                lines_changed: 2140,
+                larger_than_share_of_releases: Some(0.9),
+                quartile: Some(Quartile {
+                    quartile: 4,
+                    min_lines: 1500,
+                    max_lines: 9000,
+                    releases: 10,
+                    failed: 3,
+                    failure_rate: Some(0.3),
+                    time_to_restore_median_seconds: Some(187_200),
+                    restored: 3,
+                    commits: 400,
+                    reverted_commits: 4,
+                }),
+            },
+            releases_compared: 40,
+            change_failure_rate: Some(0.175),
+            releases_per_week: Some(0.5),
+            median_interval_seconds: Some(1_209_600),
+            trend: "less_often".into(),
+            lookback_days: 180,
+            hot_components: vec![
+                HotComponent {
+                    component: "app/<script>".into(),
+                    reverts: vec![id(0xab), id(0xcd)],
+                    subjects: vec![
+                        "Revert \"Add <img src=x onerror=alert(1)> for @octocat\"".into(),
+                        "Revert \"Fix #12 | `rm -rf` ~~x~~\"".into(),
+                    ],
+                },
+                HotComponent {
+                    component: "lib|core".into(),
+                    reverts: vec![id(0xef)],
+                    subjects: vec!["Revert \"@rails/core: <b>bold</b>\"".into()],
+                },
+            ],
+            verdict: String::new(),
+        };
+        s.verdict = verdict(&s);
+        let md = markdown(&s);
+        assert!(!md.contains("@octocat"));
+        assert!(!md.contains("<img"));
+        assert!(!md.contains("#12"));
+        insta::assert_snapshot!(md);
     }
 }

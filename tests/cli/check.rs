@@ -108,7 +108,7 @@ fn two_unreleased() -> TestRepo {
 }
 
 /// `git diff --shortstat --no-renames A B` → lines added + deleted.
-fn git_lines(repo: &TestRepo, a: &str, b: &str) -> u64 {
+pub fn git_lines(repo: &TestRepo, a: &str, b: &str) -> u64 {
     let stat = repo.git(&["diff", "--shortstat", "--no-renames", a, b]);
     stat.split(',')
         .filter(|part| part.contains("insertion") || part.contains("deletion"))
