@@ -244,3 +244,24 @@ fn nothing_unreleased_passes() {
     assert_eq!(v["unreleased"]["lines_changed"], 0);
     assert_eq!(v["unreleased"]["base_release"], "v1.1.0");
 }
+
+/// Not `check` itself: the hidden `generate` command that writes the man page `git cadence
+/// --help` opens, and completions (kept here to keep the test binary's modules per owner).
+#[test]
+fn generate_writes_the_man_pages_and_completions() {
+    let repo = TestRepo::new();
+    let man = repo.sibling("man1");
+    let out = cadence(
+        &repo.root,
+        &["generate", "man", "--out", man.to_str().expect("utf-8")],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    let page = std::fs::read_to_string(man.join("git-cadence.1")).expect("page");
+    assert!(page.contains(".TH git-cadence 1"), "{page}");
+    for sub in ["check", "pr", "hook", "report", "releases"] {
+        assert!(man.join(format!("git-cadence-{sub}.1")).exists(), "{sub}");
+    }
+    let out = cadence(&repo.root, &["generate", "completions", "bash"]);
+    assert!(out.status.success());
+    assert!(text(&out).0.contains("--max-unreleased-lines"));
+}
