@@ -373,7 +373,7 @@ fn hook_line(shared: SharedArgs, refs: &[String], now: i64) -> Result<(String, b
     Ok((line, !over.is_empty()))
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

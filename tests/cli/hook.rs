@@ -2,6 +2,7 @@
 //! existing pre-push hook keeps running (exactly once, same arguments and stdin), the line is
 //! printed once, uninstall restores the original byte for byte, `core.hooksPath` and linked
 //! worktrees are honoured, and git-cadence's own trouble never blocks a push.
+#![cfg(unix)]
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
