@@ -270,10 +270,12 @@ pub fn summary_line(
 }
 
 fn limit_text(l: &Limit) -> String {
-    let name = l.threshold.replace('_', "-");
-    let value = l.value.map_or_else(|| "n/a".to_string(), thousands);
+    let name = l.threshold.trim_start_matches("max_").replace('_', " ");
+    let value = l
+        .value
+        .map_or_else(|| "n/a (no release yet)".to_string(), thousands);
     let verdict = if l.exceeded { "EXCEEDED" } else { "ok" };
-    format!("{name} {}: {value} — {verdict}", thousands(l.max))
+    format!("{name}: {value} (max {}) — {verdict}", thousands(l.max))
 }
 
 fn table(r: &CheckReport) -> String {

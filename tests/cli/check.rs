@@ -156,7 +156,7 @@ fn over_a_threshold_exits_1_with_the_reason() {
     let (stdout, _) = text(&out);
     assert_eq!(code(&out), Some(1), "{stdout}");
     assert!(
-        stdout.contains("max-unreleased-commits 1: 2 — EXCEEDED"),
+        stdout.contains("unreleased commits: 2 (max 1) — EXCEEDED"),
         "{stdout}"
     );
     assert!(stdout.contains("check: failed"), "{stdout}");
