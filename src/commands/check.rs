@@ -248,6 +248,9 @@ pub fn summary_line(
     tag: impl Fn(&str) -> String,
     sha: impl Fn(&str) -> String,
 ) -> String {
+    if u.commits == 0 {
+        return format!("nothing unreleased {}", since(u, tag, sha));
+    }
     let mut line = format!(
         "{} {}",
         thousands(u.commits),
@@ -433,6 +436,11 @@ mod tests {
         assert_eq!(
             summary_line(&untagged, str::to_string, str::to_string),
             "2 commits / 5 lines unreleased since 0202020 (newest released commit) (0 days)"
+        );
+        let nothing = batch(Some(0), 0, None);
+        assert_eq!(
+            summary_line(&nothing, str::to_string, str::to_string),
+            "nothing unreleased since v4.2.0"
         );
         let mut no_release = batch(None, 7, Some(3));
         no_release.base_release = None;

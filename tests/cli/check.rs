@@ -265,3 +265,64 @@ fn generate_writes_the_man_pages_and_completions() {
     assert!(out.status.success());
     assert!(text(&out).0.contains("--max-unreleased-lines"));
 }
+
+/// On the release fixture (maintenance line, merges, tag chains, a tag of a tree), the batch
+/// is what `git rev-list HEAD --not <release tags>` lists and its lines are what
+/// `git diff --shortstat --no-renames v1.2.0 HEAD` prints; then the same on the maintenance
+/// branch, whose base is v0.2.2.
+#[test]
+fn the_batch_matches_git_on_the_release_fixture() {
+    let dir = crate::common::fixture("releases.sh");
+    let releases = [
+        "v0.1.0", "v0.2.0", "0.2.1", "v1.0.0", "v0.2.2", "v1.1.0", "v1.2.0",
+    ];
+    let mut args = vec!["rev-list", "--count", "HEAD", "--not"];
+    args.extend(releases);
+    let expected: u64 = crate::common::git(&dir, &args)
+        .trim()
+        .parse()
+        .expect("count");
+    let out = cadence(&dir, &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["unreleased"]["commits"], expected);
+    assert_eq!(v["unreleased"]["base_release"], "v1.2.0");
+    let stat = crate::common::git(
+        &dir,
+        &["diff", "--shortstat", "--no-renames", "v1.2.0", "HEAD"],
+    );
+    assert!(stat.contains("1 file changed, 5 insertions(+)"), "{stat}");
+    assert_eq!(v["unreleased"]["lines_changed"], 5);
+    assert_eq!(v["unreleased"]["files_changed"], 1);
+
+    let maint = crate::common::git(&dir, &["rev-parse", "maint-0.2"]);
+    let out = cadence(&dir, &["hook", "run", "--stdin-refs"]);
+    assert!(out.status.success());
+    // Without refs on stdin the hook describes HEAD.
+    assert!(text(&out).1.contains("since v1.2.0"), "{:?}", text(&out));
+    let mut cmd = cadence_cmd(&dir, &["hook", "run", "--stdin-refs"]);
+    cmd.stdin(std::process::Stdio::piped());
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().expect("stdin");
+        writeln!(
+            stdin,
+            "refs/heads/maint-0.2 {} refs/heads/maint-0.2 {}",
+            maint.trim(),
+            "0".repeat(40)
+        )
+        .expect("write");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let (_, stderr) = text(&out);
+    // The pushed maintenance branch is released exactly at v0.2.2: nothing unreleased.
+    assert_eq!(
+        stderr.trim(),
+        "git-cadence: nothing unreleased since v0.2.2",
+        "{stderr}"
+    );
+}
