@@ -78,7 +78,19 @@ pub fn run(shared: SharedArgs, action: HookAction, now: i64) -> Result<Outcome> 
 }
 
 fn hooks_dir(shared: &SharedArgs) -> Result<PathBuf> {
-    crate::git::Repo::discover(shared.repo.as_deref())?.hooks_dir()
+    let dir = crate::git::Repo::discover(shared.repo.as_deref())?.hooks_dir()?;
+    if dir.exists() && !dir.is_dir() {
+        // `core.hooksPath=/dev/null` is a common way to turn hooks off.
+        return Err(Error::BadValue {
+            what: "the hooks directory".into(),
+            message: format!(
+                "git runs hooks from {} (core.hooksPath), which is not a directory, so hooks \
+                 are turned off; unset core.hooksPath or point it at a directory",
+                dir.display()
+            ),
+        });
+    }
+    Ok(dir)
 }
 
 fn check_name(name: &str) -> Result<()> {
