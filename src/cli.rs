@@ -24,6 +24,8 @@ pub enum Command {
     Report,
     /// One row per release: size, interval, commits, lead time.
     Releases,
+    /// Every revert found: what it undid, whether it was post-release, incident-linked, a repeat.
+    Reverts,
     /// Exit 1, with the reasons, when the unreleased batch is over a threshold; 0 otherwise.
     Check(CheckArgs),
     /// Release-health summary of a change, for a pull request comment.
@@ -200,6 +202,21 @@ pub struct SharedArgs {
     /// Deploys instead of tags: CSV or JSON lines of commit,time[,environment].
     #[arg(long, global = true, value_name = "FILE")]
     pub deploys: Option<PathBuf>,
+
+    /// Incidents: CSV (`id,opened,resolved[,commits]`) or JSON (array or lines) with `id`,
+    /// `opened`, `resolved` and optional `commits` (shas); reverts that name an incident id or
+    /// are listed in it are incident-linked.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub incidents: Option<PathBuf>,
+
+    /// Which post-release reverts make a release count as failed.
+    #[arg(long, global = true, value_enum)]
+    pub failure: Option<FailureMode>,
+
+    /// Regex (case-insensitive; `(?-i)` turns that off) that marks a revert message as
+    /// incident-linked. Default: incident|outage|sev[0-9]|postmortem|post-mortem|hotfix|rollback|INC-[0-9]+
+    #[arg(long, global = true, value_name = "REGEX")]
+    pub incident_pattern: Option<String>,
 
     /// Do not read or write the per-commit cache in the git directory.
     #[arg(long, global = true)]

@@ -35,6 +35,8 @@ pub struct Config {
     pub excludes: Vec<String>,
     pub include_all: bool,
     pub deploys: Option<PathBuf>,
+    /// `--incidents FILE`.
+    pub incidents: Option<PathBuf>,
     pub no_cache: bool,
     pub color: ColorChoice,
     pub quiet: bool,
@@ -74,11 +76,16 @@ impl Config {
             excludes: args.exclude.clone(),
             include_all: args.include_all,
             deploys: args.deploys.clone(),
+            incidents: args.incidents.clone(),
             no_cache: args.no_cache,
             color: args.color.unwrap_or(ColorChoice::Auto),
             quiet: args.quiet,
-            failure: FailureMode::Any,
-            incident_pattern: compile("incident", DEFAULT_INCIDENT_PATTERN)?,
+            failure: args.failure.unwrap_or(FailureMode::Any),
+            incident_pattern: compile_incident_pattern(
+                args.incident_pattern
+                    .as_deref()
+                    .unwrap_or(DEFAULT_INCIDENT_PATTERN),
+            )?,
             component_depth: 2,
             lookback_days: 180,
             window_days: 90,
@@ -93,6 +100,19 @@ pub fn compile(what: &'static str, pattern: &str) -> Result<Regex> {
         pattern: pattern.to_string(),
         message: e.to_string(),
     })
+}
+
+/// Compiles the incident pattern case-insensitively (as PRODUCT.md's default is); a user
+/// pattern can turn that off with `(?-i)`.
+pub fn compile_incident_pattern(pattern: &str) -> Result<Regex> {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| Error::BadPattern {
+            what: "incident",
+            pattern: pattern.to_string(),
+            message: e.to_string(),
+        })
 }
 
 /// Parses `YYYY-MM-DD` (start of day UTC, or end of day when `end_of_day`) or RFC 3339.

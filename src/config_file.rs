@@ -157,7 +157,12 @@ impl FileConfig {
             ("incident_pattern", "incident", &raw.incident_pattern),
         ] {
             if let Some(v) = value {
-                compile(what, v.get_ref()).map_err(|e| bad(v.span(), key, e.to_string()))?;
+                let compiled = if what == "incident" {
+                    crate::config::compile_incident_pattern(v.get_ref())
+                } else {
+                    compile(what, v.get_ref())
+                };
+                compiled.map_err(|e| bad(v.span(), key, e.to_string()))?;
             }
         }
         let date = |key: &str,
@@ -237,6 +242,11 @@ impl FileConfig {
         args.exclude = exclude;
         args.include_all |= self.include_all.unwrap_or(false);
         args.deploys = args.deploys.or_else(|| self.deploys.clone());
+        args.incidents = args.incidents.or_else(|| self.incidents.clone());
+        args.failure = args.failure.or(self.failure);
+        args.incident_pattern = args
+            .incident_pattern
+            .or_else(|| self.incident_pattern.clone());
         args.no_cache |= self.no_cache.unwrap_or(false);
         args.color = args.color.or(self.color);
         args.quiet |= self.quiet.unwrap_or(false);
@@ -252,13 +262,7 @@ impl Config {
             return Self::from_args(&args);
         };
         let mut config = Self::from_args(&file.fill(args))?;
-        // No flag sets these (yet): the file decides.
-        if let Some(p) = &file.incident_pattern {
-            config.incident_pattern = compile("incident", p)?;
-        }
-        if let Some(f) = file.failure {
-            config.failure = f;
-        }
+        // No flag sets these: the file decides.
         if let Some(d) = file.component_depth {
             config.component_depth = d;
         }
@@ -404,16 +408,19 @@ max_unreleased_days = 14
         assert!(config.tag_pattern.is_match("r1.2"));
         assert_eq!(config.component_depth, 1);
         assert_eq!(config.failure, FailureMode::IncidentLinked);
+        assert_eq!(config.incidents, None);
 
         let args = SharedArgs {
             tag_pattern: Some("^x(?P<version>\\d+\\.\\d+)$".into()),
             format: Some(Format::Csv),
+            failure: Some(FailureMode::Any),
             ..SharedArgs::default()
         };
         let config = Config::resolve(args, Some(&file)).expect("resolves");
         assert!(config.tag_pattern.is_match("x1.2"));
         assert!(!config.tag_pattern.is_match("r1.2"));
         assert_eq!(config.format, Format::Csv);
+        assert_eq!(config.failure, FailureMode::Any);
     }
 
     #[test]

@@ -196,3 +196,15 @@ impl fmt::Display for Warning {
         f.write_str(&self.0)
     }
 }
+
+/// What a non-merge commit changed against its first parent, reduced to two digests: of the
+/// set of `(path, old blob, new blob, old mode, new mode)` changes, and of the same set with
+/// old and new swapped. A commit whose `forward` equals another's `inverse` undid it exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChangeDigest {
+    pub commit: CommitId,
+    pub forward: [u8; 20],
+    pub inverse: [u8; 20],
+    /// Every change deletes a path (nothing added or modified).
+    pub deletes_only: bool,
+}

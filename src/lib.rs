@@ -13,6 +13,7 @@ pub mod error;
 pub mod facts;
 pub mod git;
 pub mod hook;
+pub mod incidents;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
@@ -49,6 +50,7 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
         cli::Command::Pr(args) => return commands::pr::run(cli.shared, &args, now),
         cli::Command::Hook(args) => return hook::run(cli.shared, args.action, now),
         cli::Command::Generate(args) => return commands::generate::run(args.what),
+        cli::Command::Reverts => report::View::Reverts,
     };
     let (config, _) = commands::load_config(cli.shared)?;
     let report = pipeline::analyse(&config, now)?;

@@ -2,7 +2,7 @@
 //! sizes in parallel, and hands everything to [`crate::analysis`].
 
 use crate::analysis::releases::{place_releases, release_points, sort_release_order, ReleasePoint};
-use crate::analysis::{self, Facts};
+use crate::analysis::{self, reverts, Facts};
 use crate::config::Config;
 use crate::error::Result;
 use crate::facts::DiffStats;
@@ -83,6 +83,25 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
         churn[release] += stats[k];
     }
 
+    let incidents = match &config.incidents {
+        Some(path) => crate::incidents::read_incidents(path)?,
+        None => crate::incidents::Incidents::default(),
+    };
+    let bar = crate::progress::bar(git::inverse::work(&history), "reverts", config.quiet);
+    let digests = git::inverse::change_digests(&repo.git_dir, &history, &bar)?;
+    bar.finish_and_clear();
+    let pairs = reverts::inverse_pairs(&history, &digests);
+    let revert_analysis = reverts::analyse_reverts(
+        &history,
+        &releases,
+        &pairs,
+        &incidents,
+        &config.incident_pattern,
+        config.failure,
+    );
+    let reverted = analysis::reverted_by_post_release(&revert_analysis, &history);
+    let reverted_paths = git::paths::changed_paths(&repo.git_dir, &reverted)?;
+
     Ok(Facts {
         path: repo.display_path.display().to_string(),
         head,
@@ -92,6 +111,9 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
         churn,
         excluded_rules: Vec::new(),
         from_deploys: config.deploys.is_some(),
+        reverts: revert_analysis,
+        reverted_paths,
+        incidents_file: config.incidents.as_ref().map(|p| p.display().to_string()),
         warnings,
     })
 }

@@ -4,21 +4,25 @@ pub mod cadence;
 pub mod evidence;
 pub mod releases;
 pub mod repeats;
+pub mod reverts;
 pub mod stats;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::cli::FailureMode;
 use crate::config::Config;
 use crate::facts::{CommitId, DiffStats, History, Warning};
 use crate::report::model::{
-    Excluded, ReleaseRow, Report, RepositoryInfo, Settings, SizeVsFailure, StreamSummary, Summary,
-    SCHEMA_VERSION,
+    Excluded, ReleaseRow, Report, RepositoryInfo, RevertKind, RevertRow, Settings, SizeVsFailure,
+    StreamSummary, Summary, SCHEMA_VERSION,
 };
 
 use cadence::{to_time, Beat};
-use stats::{median_i64, percentile_i64};
+use evidence::{size_vs_failure, ReleaseEvidence};
 use releases::ReleaseSet;
+use repeats::RevertIncident;
+use reverts::RevertAnalysis;
+use stats::{median_i64, percentile_i64};
 
 /// Everything read from the repository that the analysis needs.
 #[derive(Debug, Default)]
@@ -36,6 +40,12 @@ pub struct Facts {
     pub excluded_rules: Vec<String>,
     /// Whether releases came from a deploys file rather than tags.
     pub from_deploys: bool,
+    /// Reverts, fixes and what they did to each release.
+    pub reverts: RevertAnalysis,
+    /// Paths changed by each commit that a post-release revert undid (repeat incidents).
+    pub reverted_paths: HashMap<CommitId, Vec<String>>,
+    /// The incidents file, as given.
+    pub incidents_file: Option<String>,
     pub warnings: Vec<Warning>,
 }
 
@@ -43,7 +53,6 @@ pub struct Facts {
 #[must_use]
 pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
     let rows = release_rows(facts, config);
-    let listed: Vec<&ReleaseRow> = rows.iter().filter(|r| r.in_window).collect();
     let mut excluded = Excluded {
         rules: facts.excluded_rules.clone(),
         ..Excluded::default()
@@ -54,8 +63,43 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
             excluded.lines += size.excluded_lines;
         }
     }
+    let mut reverts = facts.reverts.reverts.clone();
+    let repeats = repeat_incidents(&mut reverts, facts, config);
+    let listed: Vec<&ReleaseRow> = rows.iter().filter(|r| r.in_window).collect();
     let end = config.until.map_or(now, |u| u.min(now));
-    let summary = summarise(&listed, end, config.window_days);
+    let mut summary = summarise(&listed, end, config.window_days);
+    let evidence: Vec<ReleaseEvidence> = rows
+        .iter()
+        .zip(&facts.reverts.per_release)
+        .filter(|(r, _)| r.in_window)
+        .filter_map(|(r, hit)| {
+            Some(ReleaseEvidence {
+                tag: r.tag.clone(),
+                lines_changed: r.lines_changed?,
+                failed: r.failed,
+                time_to_restore: r.time_to_restore_seconds,
+                commits: r.commits,
+                reverted_commits: hit.reverted_commits,
+            })
+        })
+        .collect();
+    let finding = size_vs_failure(&evidence);
+    summary.size_vs_failure = finding.size_vs_failure;
+    summary.headline = finding.headline;
+    summary.repeat_incidents = repeats;
+    summary.revert_counts = facts.reverts.counts.clone();
+    // Over the listed releases that have a previous release, as PRODUCT.md defines it.
+    let with_previous: Vec<&&ReleaseRow> = listed.iter().filter(|r| r.previous.is_some()).collect();
+    summary.change_failure_rate = (!with_previous.is_empty()).then(|| {
+        with_previous.iter().filter(|r| r.failed).count() as f64 / with_previous.len() as f64
+    });
+    let restores: Vec<i64> = listed
+        .iter()
+        .filter_map(|r| r.time_to_restore_seconds)
+        .collect();
+    summary.time_to_restore_median_seconds = median_i64(&restores);
+    let mut settings = settings(config, facts.from_deploys);
+    settings.incidents.clone_from(&facts.incidents_file);
     Report {
         schema_version: SCHEMA_VERSION,
         repository: RepositoryInfo {
@@ -63,14 +107,62 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
             head: facts.head,
         },
         generated_at: to_time(now),
-        settings: settings(config, facts.from_deploys),
+        settings,
         releases: rows.into_iter().filter(|r| r.in_window).collect(),
-        reverts: Vec::new(),
-        fixes: Vec::new(),
+        reverts,
+        fixes: facts.reverts.fixes.clone(),
         summary,
         excluded,
         warnings: facts.warnings.iter().map(ToString::to_string).collect(),
     }
+}
+
+/// Footprints and repeat flags of post-release reverts (cherry-picked copies are the same
+/// incident as their original and are left out), written into the revert rows.
+fn repeat_incidents(
+    reverts: &mut [RevertRow],
+    facts: &Facts,
+    config: &Config,
+) -> crate::report::model::RepeatIncidents {
+    let chosen: Vec<usize> = (0..reverts.len())
+        .filter(|&i| {
+            reverts[i].kind == RevertKind::PostRelease && reverts[i].cherry_pick_of.is_none()
+        })
+        .collect();
+    let incidents: Vec<RevertIncident> = chosen
+        .iter()
+        .map(|&i| RevertIncident {
+            commit: reverts[i].commit,
+            time: reverts[i].time.timestamp(),
+            reverted: reverts[i].reverted.clone(),
+        })
+        .collect();
+    let found = repeats::repeat_incidents(
+        &incidents,
+        &facts.reverted_paths,
+        config.component_depth,
+        config.lookback_days,
+    );
+    for (&i, footprint) in chosen.iter().zip(found.incidents) {
+        reverts[i].components = footprint.components;
+        reverts[i].repeat = footprint.repeat;
+    }
+    found.summary
+}
+
+/// The commits whose changed paths [`analyse`] needs: those undone by post-release reverts.
+#[must_use]
+pub fn reverted_by_post_release(analysis: &RevertAnalysis, history: &History) -> Vec<CommitId> {
+    let mut ids: Vec<CommitId> = analysis
+        .reverts
+        .iter()
+        .filter(|r| r.kind == RevertKind::PostRelease && r.cherry_pick_of.is_none())
+        .flat_map(|r| r.reverted.iter().copied())
+        .filter(|id| history.idx(id).is_some())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 /// One row per release, in release order, with `in_window` telling which to list.
@@ -97,6 +189,12 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
             let previous = r.previous.map(|p| &set.releases[p]);
             let size = facts.sizes.get(i).copied().flatten();
             let churn = facts.churn.get(i).copied().unwrap_or_default();
+            let hit = facts
+                .reverts
+                .per_release
+                .get(i)
+                .cloned()
+                .unwrap_or_default();
             let in_window = config.since.is_none_or(|s| r.point.time >= s)
                 && config.until.is_none_or(|u| r.point.time <= u);
             ReleaseRow {
@@ -120,10 +218,10 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
                 churn_lines_deleted: churn.lines_deleted,
                 lead_time_median_seconds: median_i64(&leads),
                 lead_time_p90_seconds: percentile_i64(&leads, 90.0),
-                failed: false,
-                reverts: Vec::new(),
-                fixes: Vec::new(),
-                time_to_restore_seconds: None,
+                failed: hit.failed,
+                reverts: hit.reverts.clone(),
+                fixes: hit.fixes.clone(),
+                time_to_restore_seconds: hit.time_to_restore_seconds,
                 in_window,
             }
         })
@@ -172,6 +270,7 @@ fn summarise(rows: &[&ReleaseRow], end: i64, window_days: u32) -> Summary {
         time_to_restore_median_seconds: None,
         size_vs_failure: SizeVsFailure::default(),
         repeat_incidents: crate::report::model::RepeatIncidents::default(),
+        revert_counts: crate::report::model::RevertCounts::default(),
         cadence: cadence::cadence(&all, end, window_days),
         streams,
         headline: String::new(),

@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod history;
 pub mod hooks;
+pub mod inverse;
 pub mod paths;
 pub mod tags;
 pub mod unreleased;

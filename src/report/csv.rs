@@ -41,6 +41,42 @@ pub fn write_releases(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// One row per revert, with the JSON field names as the header; lists are `;`-separated.
+pub fn write_reverts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "commit,time,kind,method,incident_linked,incident_refs,introduced_in,shipped_in,\
+         repeat,components,reverted,subject"
+    )?;
+    for x in &r.reverts {
+        let reverted: Vec<String> = x.reverted.iter().map(ToString::to_string).collect();
+        let cells = [
+            x.commit.to_hex(),
+            x.time.to_rfc3339(),
+            serde_plain(&x.kind),
+            serde_plain(&x.method),
+            x.incident_linked.to_string(),
+            text(&x.incident_refs.join(";")),
+            text(x.introduced_in.as_deref().unwrap_or("")),
+            text(x.shipped_in.as_deref().unwrap_or("")),
+            x.repeat.to_string(),
+            text(&x.components.join(";")),
+            reverted.join(";"),
+            text(&x.subject),
+        ];
+        writeln!(out, "{}", cells.join(","))?;
+    }
+    Ok(())
+}
+
+/// A unit enum as its serde name (`post_release`).
+fn serde_plain<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// A number we computed, empty when it does not apply.
 fn num<T: ToString>(n: Option<T>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()

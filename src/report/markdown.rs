@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::model::{ReleaseRow, Report};
-use super::text::{opt_count, opt_duration, opt_float, thousands};
+use super::text::{kind_word, opt_count, opt_duration, opt_float, opt_percent, thousands};
 
 /// Text from the repository, safe inside Markdown prose and table cells.
 #[must_use]
@@ -53,11 +53,84 @@ pub fn write_report(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         s.cadence.trend.direction.replace('_', " ")
     )?;
     writeln!(out)?;
+    let c = &s.revert_counts;
+    writeln!(out, "| Change failure rate | Median time to restore | Post-release reverts | Incident-linked | Repeat incidents |")?;
+    writeln!(out, "|---:|---:|---:|---:|---:|")?;
+    writeln!(
+        out,
+        "| {} | {} | {} | {} | {} |",
+        opt_percent(s.change_failure_rate),
+        opt_duration(s.time_to_restore_median_seconds),
+        thousands(c.post_release),
+        thousands(c.post_release_incident_linked),
+        opt_percent(s.repeat_incidents.rate),
+    )?;
+    writeln!(out)?;
+    let q = &s.size_vs_failure;
+    if !q.quartiles.is_empty() {
+        writeln!(out, "<details><summary>Size vs failure</summary>")?;
+        writeln!(out)?;
+        writeln!(out, "| Quartile | Lines changed | Releases | Failed | Rate | Restore p50 | Commits reverted |")?;
+        writeln!(out, "|---|---:|---:|---:|---:|---:|---:|")?;
+        for (x, per_commit) in q.quartiles.iter().zip(&q.per_commit_revert_rate) {
+            writeln!(
+                out,
+                "| Q{} | {}–{} | {} | {} | {} | {} | {} |",
+                x.quartile,
+                thousands(x.min_lines),
+                thousands(x.max_lines),
+                thousands(x.releases),
+                thousands(x.failed),
+                opt_percent(x.failure_rate),
+                opt_duration(x.time_to_restore_median_seconds),
+                opt_percent(*per_commit),
+            )?;
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "AUC {} (p {}), Spearman rho {}, risk ratio Q4/Q1 {}{}, restore vs size rho {}.",
+            opt_float(q.auc),
+            q.p_value
+                .map_or_else(|| "–".to_string(), |p| format!("= {p:.3}")),
+            opt_float(q.spearman_rho),
+            opt_float(q.risk_ratio),
+            q.risk_ratio_ci95
+                .map_or_else(String::new, |[lo, hi]| format!(" (95% CI {lo:.2}–{hi:.2})")),
+            opt_float(q.restore_vs_size_rho),
+        )?;
+        writeln!(out)?;
+        writeln!(out, "</details>")?;
+        writeln!(out)?;
+    }
     writeln!(out, "<details><summary>Releases</summary>")?;
     writeln!(out)?;
     write_release_table(&r.releases, out)?;
     writeln!(out)?;
     writeln!(out, "</details>")?;
+    Ok(())
+}
+
+/// Every revert as a Markdown table.
+pub fn write_reverts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "| Commit | Date | Kind | Introduced | Incident | Repeat | Subject |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|---|")?;
+    for x in &r.reverts {
+        writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            x.commit.short(),
+            x.time.format("%Y-%m-%d"),
+            kind_word(x.kind),
+            md(x.introduced_in.as_deref().unwrap_or("–")),
+            if x.incident_linked { "yes" } else { "" },
+            if x.repeat { "yes" } else { "" },
+            md(&x.subject),
+        )?;
+    }
     Ok(())
 }
 

@@ -21,6 +21,8 @@ pub enum View {
     Report,
     /// The releases.
     Releases,
+    /// The reverts and fixes.
+    Reverts,
 }
 
 /// Writes `report` in `format`. `color` only affects tables.
@@ -42,11 +44,25 @@ pub fn render(
             }),
             out,
         ),
+        (Format::Json, View::Reverts) => json(
+            &serde_json::json!({
+                "schema_version": report.schema_version,
+                "repository": report.repository,
+                "reverts": report.reverts,
+                "fixes": report.fixes,
+                "revert_counts": report.summary.revert_counts,
+                "repeat_incidents": report.summary.repeat_incidents,
+            }),
+            out,
+        ),
         (Format::Table, View::Report) => table::write_report(report, out, style),
+        (Format::Table, View::Reverts) => table::write_reverts(report, out, style),
+        (Format::Markdown, View::Reverts) => markdown::write_reverts(report, out),
+        (Format::Csv, View::Reverts) => csv::write_reverts(report, out),
         (Format::Table, View::Releases) => table::write_releases(report, out, style),
         (Format::Markdown, View::Report) => markdown::write_report(report, out),
         (Format::Markdown, View::Releases) => markdown::write_releases(report, out),
-        (Format::Csv, _) => csv::write_releases(report, out),
+        (Format::Csv, View::Report | View::Releases) => csv::write_releases(report, out),
     }
 }
 

@@ -137,6 +137,12 @@ pub struct RevertRow {
     pub shipped_in: Option<String>,
     pub components: Vec<String>,
     pub repeat: bool,
+    /// For a revert cherry-picked (`-x`) from another revert: that revert. Both are listed,
+    /// each undoing the commit on its own line; count incidents once per original.
+    pub cherry_pick_of: Option<CommitId>,
+    /// Targets named in the message that could not be found (with the reason), e.g.
+    /// `1a2b3c4 (ambiguous: 2 commits)` or `"Old subject" (no earlier commit has it)`.
+    pub unresolved_targets: Vec<String>,
 }
 
 /// One `Fixes: <sha>` commit.
@@ -149,6 +155,8 @@ pub struct FixRow {
     /// Whether the fixed commit had shipped before the fix was written.
     pub post_release: bool,
     pub introduced_in: Option<String>,
+    /// `Fixes:` targets that could not be found, with the reason.
+    pub unresolved_targets: Vec<String>,
 }
 
 /// Totals and the findings.
@@ -164,7 +172,32 @@ pub struct Summary {
     pub cadence: Cadence,
     /// Per release stream, when there is more than one.
     pub streams: Vec<StreamSummary>,
+    /// How many reverts and fixes were found, and how.
+    pub revert_counts: RevertCounts,
     pub headline: String,
+}
+
+/// Counts of reverts by how they were found and what they were, and of `Fixes:` commits.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RevertCounts {
+    pub total: u64,
+    pub by_message: u64,
+    pub by_pull_request: u64,
+    pub by_subject: u64,
+    pub by_patch_id: u64,
+    /// Reverts with at least one target found in history.
+    pub resolved: u64,
+    pub unresolved: u64,
+    pub post_release: u64,
+    pub pre_release: u64,
+    pub reapply: u64,
+    pub incident_linked: u64,
+    /// Post-release reverts that are incident-linked.
+    pub post_release_incident_linked: u64,
+    /// Reverts that are cherry-picks of another revert (not counted twice as incidents).
+    pub cherry_picked: u64,
+    pub fixes: u64,
+    pub fixes_post_release: u64,
 }
 
 /// Cadence of one stream.

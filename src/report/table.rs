@@ -3,11 +3,16 @@
 use std::io::{self, Write};
 
 use super::grid::{Align, Grid};
-use super::model::{Cadence, ReleaseRow, Report};
-use super::text::{duration, opt_count, opt_duration, opt_float, thousands, truncate};
+use super::model::{Cadence, ReleaseRow, Report, RevertKind, RevertRow};
+use super::text::{
+    duration, kind_word, opt_count, opt_duration, opt_float, opt_percent, plural, thousands,
+    truncate,
+};
 
 /// How many releases the report lists (the `releases` command lists all).
 const RECENT: usize = 15;
+/// How many post-release reverts the report lists (the `reverts` command lists all).
+const RECENT_REVERTS: usize = 10;
 
 /// ANSI styling, on only when asked.
 #[derive(Clone, Copy, Debug)]
@@ -46,8 +51,195 @@ pub fn write_report(r: &Report, out: &mut dyn Write, style: Style) -> io::Result
     };
     writeln!(out, "{}", style.bold(&title))?;
     release_grid(&r.releases[r.releases.len() - shown..]).write(out, style.color)?;
+    writeln!(out)?;
+    writeln!(out, "{}", style.bold("Size vs failure"))?;
+    write_size_vs_failure(r, out, style)?;
+    writeln!(out)?;
+    writeln!(out, "{}", style.bold("Reverts"))?;
+    write_revert_summary(r, out)?;
+    let post: Vec<&RevertRow> = r
+        .reverts
+        .iter()
+        .filter(|x| x.kind == RevertKind::PostRelease)
+        .collect();
+    if !post.is_empty() {
+        let shown = post.len().min(RECENT_REVERTS);
+        writeln!(out)?;
+        writeln!(
+            out,
+            "  Latest post-release reverts ({shown} of {}; `git cadence reverts` lists all):",
+            post.len()
+        )?;
+        revert_grid(&post[post.len() - shown..]).write(out, style.color)?;
+    }
     write_excluded(r, out)?;
     Ok(())
+}
+
+/// Every revert and every `Fixes:` commit.
+pub fn write_reverts(r: &Report, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    write_revert_summary(r, out)?;
+    if !r.reverts.is_empty() {
+        writeln!(out)?;
+        let all: Vec<&RevertRow> = r.reverts.iter().collect();
+        revert_grid(&all).write(out, style.color)?;
+    }
+    if !r.fixes.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", style.bold("Fixes: trailers"))?;
+        let mut g = Grid::new(&[
+            ("Commit", Align::Left),
+            ("Date", Align::Left),
+            ("Post-release", Align::Left),
+            ("Introduced", Align::Left),
+            ("Subject", Align::Left),
+        ]);
+        for f in &r.fixes {
+            g.row(vec![
+                f.commit.short(),
+                f.time.format("%Y-%m-%d").to_string(),
+                if f.post_release { "yes" } else { "no" }.to_string(),
+                truncate(f.introduced_in.as_deref().unwrap_or("–"), 14),
+                truncate(&f.subject, 50),
+            ]);
+        }
+        g.write(out, style.color)?;
+    }
+    Ok(())
+}
+
+fn write_size_vs_failure(r: &Report, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    let s = &r.summary.size_vs_failure;
+    if s.quartiles.is_empty() {
+        writeln!(
+            out,
+            "  No release has a previous release to measure its size against."
+        )?;
+        return Ok(());
+    }
+    let mut g = Grid::new(&[
+        ("Quartile", Align::Left),
+        ("Lines changed", Align::Right),
+        ("Releases", Align::Right),
+        ("Failed", Align::Right),
+        ("Rate", Align::Right),
+        ("Restore p50", Align::Right),
+        ("Commits reverted", Align::Right),
+    ]);
+    for (q, per_commit) in s.quartiles.iter().zip(&s.per_commit_revert_rate) {
+        g.row(vec![
+            format!("Q{}", q.quartile),
+            format!("{}–{}", thousands(q.min_lines), thousands(q.max_lines)),
+            thousands(q.releases),
+            thousands(q.failed),
+            opt_percent(q.failure_rate),
+            opt_duration(q.time_to_restore_median_seconds),
+            opt_percent(*per_commit),
+        ]);
+    }
+    g.write(out, style.color)?;
+    let ci = s
+        .risk_ratio_ci95
+        .map_or_else(String::new, |[lo, hi]| format!(" (95% CI {lo:.2}–{hi:.2})"));
+    writeln!(
+        out,
+        "  AUC {} (p {}) · Spearman rho {} · risk ratio Q4/Q1 {}{ci} · restore vs size rho {}",
+        opt_float(s.auc),
+        s.p_value
+            .map_or_else(|| "–".to_string(), |p| format!("= {p:.3}")),
+        opt_float(s.spearman_rho),
+        opt_float(s.risk_ratio),
+        opt_float(s.restore_vs_size_rho),
+    )
+}
+
+fn write_revert_summary(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let c = &r.summary.revert_counts;
+    let s = &r.summary;
+    if c.total == 0 {
+        writeln!(out, "  No reverts found.")?;
+    } else {
+        writeln!(
+            out,
+            "  {} · {} post-release · {} pre-release · {} · {} unresolved",
+            plural(c.total, "revert", "reverts"),
+            thousands(c.post_release),
+            thousands(c.pre_release),
+            plural(c.reapply, "reapply", "reapplies"),
+            thousands(c.unresolved),
+        )?;
+        writeln!(
+            out,
+            "  found by message {} · pull request {} · subject {} · inverse diff {}",
+            thousands(c.by_message),
+            thousands(c.by_pull_request),
+            thousands(c.by_subject),
+            thousands(c.by_patch_id),
+        )?;
+        writeln!(
+            out,
+            "  incident-linked: {} ({} post-release)",
+            thousands(c.incident_linked),
+            thousands(c.post_release_incident_linked)
+        )?;
+    }
+    writeln!(
+        out,
+        "  change failure rate {} · median time to restore {}",
+        opt_percent(s.change_failure_rate),
+        opt_duration(s.time_to_restore_median_seconds),
+    )?;
+    if c.fixes > 0 {
+        writeln!(
+            out,
+            "  post-release fixes (Fixes: trailers): {} of {}, counted apart from reverts",
+            thousands(c.fixes_post_release),
+            plural(c.fixes, "fix", "fixes")
+        )?;
+    }
+    let rep = &s.repeat_incidents;
+    if rep.incidents > 0 {
+        writeln!(
+            out,
+            "  repeat incidents: {} of {} post-release reverts ({}) hit a component reverted in the {} days before",
+            thousands(rep.repeats),
+            thousands(rep.incidents),
+            opt_percent(rep.rate),
+            r.settings.lookback_days,
+        )?;
+        let top: Vec<String> = rep
+            .top_components
+            .iter()
+            .take(5)
+            .map(|t| format!("{} ({})", t.component, t.incidents))
+            .collect();
+        writeln!(out, "  most-hit components: {}", top.join(", "))?;
+    }
+    Ok(())
+}
+
+fn revert_grid(rows: &[&RevertRow]) -> Grid {
+    let mut g = Grid::new(&[
+        ("Commit", Align::Left),
+        ("Date", Align::Left),
+        ("Kind", Align::Left),
+        ("Introduced", Align::Left),
+        ("Incident", Align::Left),
+        ("Repeat", Align::Left),
+        ("Subject", Align::Left),
+    ]);
+    for x in rows {
+        g.row(vec![
+            x.commit.short(),
+            x.time.format("%Y-%m-%d").to_string(),
+            kind_word(x.kind).to_string(),
+            truncate(x.introduced_in.as_deref().unwrap_or("–"), 14),
+            if x.incident_linked { "yes" } else { "" }.to_string(),
+            if x.repeat { "yes" } else { "" }.to_string(),
+            truncate(&x.subject, 36),
+        ]);
+    }
+    g
 }
 
 /// Every release, newest last.

@@ -1,5 +1,7 @@
 //! Number and duration formatting shared by the human-readable formats.
 
+use super::model::RevertKind;
+
 /// `1234567` → `1,234,567`.
 #[must_use]
 pub fn thousands(n: u64) -> String {
@@ -67,6 +69,23 @@ pub fn opt_percent(rate: Option<f64>) -> String {
 #[must_use]
 pub fn opt_float(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_string(), |x| format!("{x:.2}"))
+}
+
+/// `1 revert`, `3 reverts`.
+#[must_use]
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// A revert kind in words.
+#[must_use]
+pub fn kind_word(kind: RevertKind) -> &'static str {
+    match kind {
+        RevertKind::PostRelease => "post-release",
+        RevertKind::PreRelease => "pre-release",
+        RevertKind::Reapply => "reapply",
+        RevertKind::Unresolved => "unresolved",
+    }
 }
 
 /// Cuts `text` to `width` characters, ending in `…` when cut.

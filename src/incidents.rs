@@ -1,0 +1,447 @@
+//! Reads the incidents file (`--incidents FILE`): CSV with a header `id,opened,resolved[,commits]`,
+//! or JSON (an array of objects, or one object per line) with `id`, `opened`, `resolved` and
+//! optional `commits`. Reverts that name an incident id, or whose sha (or reverted commit's sha)
+//! an incident lists, are incident-linked (PRODUCT.md, "Reverts and incidents").
+//!
+//! Times are RFC 3339 or `YYYY-MM-DD` (UTC; `opened` at the start of that day, `resolved` at its
+//! end). `resolved` may be empty (CSV) or `null`/absent (JSON) for an incident still open.
+//! Commits are shas, full or abbreviated (4 to 40 hex digits), separated by spaces or `;` in
+//! CSV, a JSON array of strings or such a string in JSON. Ids must be unique.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::config::parse_date;
+use crate::error::{Error, Result};
+
+/// One incident.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incident {
+    pub id: String,
+    /// Seconds since the epoch.
+    pub opened: i64,
+    /// Seconds since the epoch; `None` while the incident is open.
+    pub resolved: Option<i64>,
+    /// Lowercase hex shas or sha prefixes of the commits the incident names.
+    pub commits: Vec<String>,
+}
+
+/// Every incident of the file, in file order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Incidents {
+    pub incidents: Vec<Incident>,
+}
+
+impl Incidents {
+    /// Whether no incident is known.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.incidents.is_empty()
+    }
+}
+
+/// Reads and parses an incidents file.
+pub fn read_incidents(path: &Path) -> Result<Incidents> {
+    let bytes = std::fs::read(path).map_err(|e| Error::UnreadableFile {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| Error::UnreadableFile {
+        path: path.to_path_buf(),
+        message: format!("not UTF-8 text ({e}); save the incidents file as UTF-8"),
+    })?;
+    parse_incidents(path, &text)
+}
+
+/// Parses the text of an incidents file; `path` only names it in errors.
+pub fn parse_incidents(path: &Path, text: &str) -> Result<Incidents> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rows = match text.trim_start().chars().next() {
+        None => Vec::new(),
+        Some('[') => json_array(path, text)?,
+        Some('{') => json_lines(path, text)?,
+        Some(_) => csv_rows(path, text)?,
+    };
+    let mut seen = HashSet::new();
+    let mut incidents = Vec::with_capacity(rows.len());
+    for (line, row) in rows {
+        let incident = row
+            .into_incident()
+            .map_err(|message| bad(path, line, message))?;
+        if !seen.insert(incident.id.clone()) {
+            return Err(bad(
+                path,
+                line,
+                format!(
+                    "incident id `{}` appears twice; ids must be unique",
+                    incident.id
+                ),
+            ));
+        }
+        incidents.push(incident);
+    }
+    Ok(Incidents { incidents })
+}
+
+fn bad(path: &Path, line: usize, message: impl Into<String>) -> Error {
+    Error::BadFileLine {
+        path: PathBuf::from(path),
+        line,
+        message: message.into(),
+    }
+}
+
+/// One row before validation: the raw texts.
+struct RawRow {
+    id: Option<String>,
+    opened: Option<String>,
+    resolved: Option<String>,
+    commits: Vec<String>,
+}
+
+impl RawRow {
+    fn into_incident(self) -> std::result::Result<Incident, String> {
+        let id = self
+            .id
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .ok_or("missing incident `id`")?;
+        let opened_text = self
+            .opened
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| format!("incident {id}: missing `opened` time"))?;
+        let opened = parse_date("opened", &opened_text, false)
+            .map_err(|_| format!("incident {id}: `opened` is `{opened_text}`, not a date; use YYYY-MM-DD or RFC 3339"))?;
+        let resolved = match self.resolved.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(t) => Some(parse_date("resolved", t, true).map_err(|_| {
+                format!("incident {id}: `resolved` is `{t}`, not a date; use YYYY-MM-DD or RFC 3339, or leave it empty while open")
+            })?),
+        };
+        if let Some(r) = resolved {
+            if r < opened {
+                return Err(format!(
+                    "incident {id}: resolved ({}) before opened ({opened_text})",
+                    self.resolved.unwrap_or_default().trim()
+                ));
+            }
+        }
+        let mut commits = Vec::new();
+        for c in &self.commits {
+            for sha in c.split([' ', ';', ',', '\t']).filter(|s| !s.is_empty()) {
+                if !(4..=40).contains(&sha.len()) || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(format!(
+                        "incident {id}: `{sha}` is not a commit sha (4 to 40 hex digits)"
+                    ));
+                }
+                commits.push(sha.to_ascii_lowercase());
+            }
+        }
+        Ok(Incident {
+            id,
+            opened,
+            resolved,
+            commits,
+        })
+    }
+}
+
+fn csv_rows(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    let Some((hline, header)) = lines.next() else {
+        return Ok(Vec::new());
+    };
+    let header = split_csv(header).map_err(|m| bad(path, hline, m))?;
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(id), Some(opened), Some(resolved)) = (col("id"), col("opened"), col("resolved"))
+    else {
+        return Err(bad(
+            path,
+            hline,
+            "the first line must be the header `id,opened,resolved[,commits]`",
+        ));
+    };
+    let commits = col("commits");
+    let mut rows = Vec::new();
+    for (n, line) in lines {
+        let fields = split_csv(line).map_err(|m| bad(path, n, m))?;
+        if fields.len() > header.len() {
+            return Err(bad(
+                path,
+                n,
+                format!(
+                    "{} fields but the header has {}; quote a field that contains a comma",
+                    fields.len(),
+                    header.len()
+                ),
+            ));
+        }
+        let get = |i: usize| fields.get(i).cloned();
+        rows.push((
+            n,
+            RawRow {
+                id: get(id),
+                opened: get(opened),
+                resolved: get(resolved),
+                commits: commits.and_then(get).into_iter().collect(),
+            },
+        ));
+    }
+    Ok(rows)
+}
+
+/// Splits one CSV line: fields separated by commas, optionally in double quotes (`""` is a quote).
+fn split_csv(line: &str) -> std::result::Result<Vec<String>, String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut chars = line.chars().peekable();
+    let mut quoted = false;
+    let mut was_quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted => {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    field.push('"');
+                } else {
+                    quoted = false;
+                }
+            }
+            '"' if field.trim().is_empty() && !was_quoted => {
+                field.clear();
+                quoted = true;
+                was_quoted = true;
+            }
+            ',' if !quoted => {
+                fields.push(std::mem::take(&mut field));
+                was_quoted = false;
+            }
+            _ => field.push(c),
+        }
+    }
+    if quoted {
+        return Err("a quoted field is not closed".to_string());
+    }
+    fields.push(field);
+    Ok(fields)
+}
+
+fn json_lines(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let value: Value = serde_json::from_str(line)
+            .map_err(|e| bad(path, i + 1, format!("not a JSON object: {e}")))?;
+        rows.push((i + 1, json_row(&value).map_err(|m| bad(path, i + 1, m))?));
+    }
+    Ok(rows)
+}
+
+fn json_array(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
+    let values: Vec<Value> = serde_json::from_str(text).map_err(|e| {
+        bad(
+            path,
+            e.line(),
+            format!("not a JSON array of incidents: {e}"),
+        )
+    })?;
+    let starts = element_lines(text);
+    values
+        .iter()
+        .enumerate()
+        .map(|(k, v)| {
+            let line = starts.get(k).copied().unwrap_or(1);
+            json_row(v)
+                .map(|r| (line, r))
+                .map_err(|m| bad(path, line, m))
+        })
+        .collect()
+}
+
+/// The line on which each element of a top-level JSON array starts.
+fn element_lines(text: &str) -> Vec<usize> {
+    let mut lines = Vec::new();
+    let (mut line, mut depth, mut in_string, mut escaped) = (1, 0usize, false, false);
+    let mut expect_element = false;
+    for c in text.chars() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                '\n' => line += 1,
+                _ => {}
+            }
+            continue;
+        }
+        if c == '\n' {
+            line += 1;
+            continue;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        if depth == 1 && expect_element && c != ']' {
+            lines.push(line);
+            expect_element = false;
+        }
+        match c {
+            '"' => in_string = true,
+            '[' | '{' => {
+                depth += 1;
+                if depth == 1 {
+                    expect_element = true;
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 1 => expect_element = true,
+            _ => {}
+        }
+    }
+    lines
+}
+
+fn json_row(value: &Value) -> std::result::Result<RawRow, String> {
+    let Value::Object(map) = value else {
+        return Err("each incident must be a JSON object with `id`, `opened`, `resolved`".into());
+    };
+    let text = |key: &str| -> std::result::Result<Option<String>, String> {
+        match map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) if key == "id" => Ok(Some(n.to_string())),
+            Some(other) => Err(format!("`{key}` must be a string, not {other}")),
+        }
+    };
+    let commits = match map.get("commits") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(format!("`commits` must hold sha strings, not {other}")),
+            })
+            .collect::<std::result::Result<_, _>>()?,
+        Some(other) => return Err(format!("`commits` must be an array of shas, not {other}")),
+    };
+    Ok(RawRow {
+        id: text("id")?,
+        opened: text("opened")?,
+        resolved: text("resolved")?,
+        commits,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Incidents> {
+        parse_incidents(Path::new("inc.csv"), text)
+    }
+
+    fn line_of(err: &Error) -> Option<usize> {
+        match err {
+            Error::BadFileLine { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn csv_with_commits_in_spaces_or_semicolons() {
+        let inc = parse(
+            "id,opened,resolved,commits\n\
+             INC-1,2024-01-02,2024-01-02T05:00:00Z,abc1234 DEF5678\n\
+             # a comment\n\
+             \"INC-2\",2024-02-01T00:00:00+01:00,,\"0123abcd;4567\"\n\
+             INC-3,2024-03-01,2024-03-02\n",
+        )
+        .expect("parses");
+        assert_eq!(inc.incidents.len(), 3);
+        let a = &inc.incidents[0];
+        assert_eq!(a.id, "INC-1");
+        assert_eq!(a.opened, 1_704_153_600);
+        assert_eq!(a.resolved, Some(1_704_153_600 + 5 * 3600));
+        assert_eq!(a.commits, vec!["abc1234", "def5678"]);
+        let b = &inc.incidents[1];
+        assert_eq!(b.opened, 1_706_742_000);
+        assert_eq!(b.resolved, None);
+        assert_eq!(b.commits, vec!["0123abcd", "4567"]);
+        // A date-only `resolved` is the end of that day.
+        assert_eq!(
+            inc.incidents[2].resolved,
+            Some(1_709_251_200 + 86_400 + 86_399)
+        );
+        assert!(inc.incidents[2].commits.is_empty());
+    }
+
+    #[test]
+    fn csv_errors_name_the_line() {
+        let e = parse("id,opened,resolved\nA,2024-01-01,2024-01-02\nB,soon,2024-01-02\n")
+            .expect_err("bad date");
+        assert_eq!(line_of(&e), Some(3));
+        assert!(e.to_string().contains("inc.csv:3"), "{e}");
+        let e = parse("name,when\nA,2024\n").expect_err("bad header");
+        assert_eq!(line_of(&e), Some(1));
+        let e = parse("id,opened,resolved,commits\nA,2024-01-01,,xyz\n").expect_err("bad sha");
+        assert_eq!(line_of(&e), Some(2));
+        let e = parse("id,opened,resolved\nA,2024-01-05,2024-01-01\n").expect_err("backwards");
+        assert_eq!(line_of(&e), Some(2));
+        let e = parse("id,opened,resolved\nA,2024-01-05,\nA,2024-01-06,\n").expect_err("dup");
+        assert_eq!(line_of(&e), Some(3));
+        let e = parse("id,opened,resolved\n,2024-01-05,\n").expect_err("no id");
+        assert_eq!(line_of(&e), Some(2));
+    }
+
+    #[test]
+    fn json_array_and_lines() {
+        let arr = parse(
+            "[\n  {\"id\": \"SEV-9\", \"opened\": \"2024-01-02\", \"resolved\": null,\n   \"commits\": [\"ABCDEF1\"]},\n  {\"id\": 17, \"opened\": \"2024-01-03\", \"resolved\": \"2024-01-04\", \"commits\": \"aaaa bbbb\"}\n]",
+        )
+        .expect("parses");
+        assert_eq!(arr.incidents.len(), 2);
+        assert_eq!(arr.incidents[0].commits, vec!["abcdef1"]);
+        assert_eq!(arr.incidents[1].id, "17");
+        assert_eq!(arr.incidents[1].commits, vec!["aaaa", "bbbb"]);
+
+        let lines = parse(
+            "{\"id\":\"a\",\"opened\":\"2024-01-02\",\"resolved\":\"2024-01-03\"}\n\n{\"id\":\"b\",\"opened\":\"2024-01-02\"}\n",
+        )
+        .expect("parses");
+        assert_eq!(lines.incidents.len(), 2);
+        assert_eq!(lines.incidents[1].resolved, None);
+
+        let e = parse("{\"id\":\"a\",\"opened\":\"2024-01-02\"}\n{\"id\":\"b\"}\n")
+            .expect_err("no opened");
+        assert_eq!(line_of(&e), Some(2));
+        let e = parse("{\"id\":\"a\",\"opened\":\"2024-01-02\"}\n{oops\n").expect_err("bad json");
+        assert_eq!(line_of(&e), Some(2));
+        let e = parse(
+            "[\n {\"id\":\"a\",\"opened\":\"2024-01-02\"},\n\n {\"id\":\"b\",\"opened\":\"x\"}\n]",
+        )
+        .expect_err("bad element");
+        assert_eq!(line_of(&e), Some(4));
+    }
+
+    #[test]
+    fn empty_file_is_no_incidents_and_missing_file_is_unreadable() {
+        assert!(parse("").expect("empty").is_empty());
+        let e = read_incidents(Path::new("/nonexistent/incidents.csv")).expect_err("missing");
+        assert!(matches!(e, Error::UnreadableFile { .. }));
+    }
+}
