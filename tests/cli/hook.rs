@@ -214,3 +214,42 @@ fn enforce_blocks_a_push_over_the_check_threshold() {
     assert!(out.status.success(), "{:?}", text(&out));
     assert!(text(&out).1.contains("over the check limit"));
 }
+
+/// Where git itself would run the hook from.
+fn git_hooks_dir(repo: &TestRepo, dir: &Path) -> PathBuf {
+    let out = repo
+        .git_cmd(
+            dir,
+            &["rev-parse", "--path-format=absolute", "--git-path", "hooks"],
+        )
+        .output()
+        .expect("git rev-parse");
+    assert!(out.status.success());
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+#[test]
+fn the_hook_goes_where_git_looks_for_it() {
+    let (repo, remote) = repo_with_remote();
+    let cases: [(&Path, Option<&str>); 4] = [
+        (&repo.root, None),
+        (&repo.root, Some("hooks-here")),
+        (&remote, Some("bare-hooks")),
+        (&remote, None),
+    ];
+    for (dir, hooks_path) in cases {
+        match hooks_path {
+            Some(p) => repo.git_cmd(dir, &["config", "core.hooksPath", p]),
+            None => repo.git_cmd(dir, &["config", "--unset-all", "core.hooksPath"]),
+        }
+        .output()
+        .expect("git config");
+        let out = cadence(dir, &["hook", "install", "--hook", "post-update"]);
+        assert!(out.status.success(), "{:?}", text(&out));
+        let expected = git_hooks_dir(&repo, dir).join("post-update");
+        assert!(expected.exists(), "{} ({hooks_path:?})", expected.display());
+        let out = cadence(dir, &["hook", "uninstall", "--hook", "post-update"]);
+        assert!(out.status.success(), "{:?}", text(&out));
+        assert!(!expected.exists());
+    }
+}
