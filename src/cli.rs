@@ -218,7 +218,8 @@ pub struct SharedArgs {
     #[arg(long, global = true, value_name = "REGEX")]
     pub incident_pattern: Option<String>,
 
-    /// Do not read or write the per-commit cache in the git directory.
+    /// Do not read or write the size cache (kept in $XDG_CACHE_HOME/git-cadence, never in the
+    /// repository).
     #[arg(long, global = true)]
     pub no_cache: bool,
 

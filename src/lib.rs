@@ -10,6 +10,7 @@ pub mod config;
 pub mod config_file;
 pub mod deploys;
 pub mod error;
+pub mod exclude;
 pub mod facts;
 pub mod git;
 pub mod hook;

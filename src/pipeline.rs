@@ -20,6 +20,13 @@ pub fn analyse(config: &Config, now: i64) -> Result<Report> {
 /// Reads every fact the analysis needs.
 pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     let mut warnings = Vec::new();
+    // Built first: a bad --exclude glob stops the run before any work.
+    let rules = crate::exclude::SizeRules::new(&config.excludes, config.include_all)?;
+    let cache = if config.no_cache {
+        None
+    } else {
+        git::cache::default_cache_path(&repo.git_dir)
+    };
     let head = repo.head()?;
     let points = if let Some(path) = &config.deploys {
         deploy_points(repo, path)?
@@ -73,7 +80,8 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
         }
     }
     let bar = crate::progress::bar(requests.len() as u64, "measuring", config.quiet);
-    let (stats, diff_warnings) = git::diff::measure(&repo.git_dir, &requests, &bar)?;
+    let (stats, diff_warnings) =
+        git::diff::measure(&repo.git_dir, &requests, &rules, cache.as_deref(), &bar)?;
     bar.finish_and_clear();
     warnings.extend(diff_warnings);
 
@@ -109,7 +117,7 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
         releases,
         sizes,
         churn,
-        excluded_rules: Vec::new(),
+        excluded_rules: rules.describe(),
         from_deploys: config.deploys.is_some(),
         reverts: revert_analysis,
         reverted_paths,

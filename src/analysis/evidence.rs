@@ -14,6 +14,7 @@
 use std::fmt::Write;
 
 use crate::report::model::{Quartile, SizeVsFailure};
+use crate::report::text::{p_value, percent, ratio, thousands};
 
 use super::stats::{mann_whitney, median_i64, risk_ratio, size_quartiles, spearman};
 
@@ -195,9 +196,9 @@ fn headline(verdict: Verdict, releases: usize, failures: usize, s: &SizeVsFailur
         large,
         stats: format!(
             "AUC {auc:.2}, {}; {} releases, {} failed",
-            fmt_p(p),
-            fmt_count(releases as u64),
-            fmt_count(failures as u64)
+            p_value(p),
+            thousands(releases as u64),
+            thousands(failures as u64)
         ),
     };
     match verdict {
@@ -207,9 +208,9 @@ fn headline(verdict: Verdict, releases: usize, failures: usize, s: &SizeVsFailur
             "In this repository, release size does not predict failure: the largest quarter of \
              releases ({}) failed in {} of cases and the smallest ({}) in {} ({}).",
             range(large, " changed"),
-            fmt_pct(rate(large)),
+            percent(rate(large)),
             range(small, ""),
-            fmt_pct(rate(small)),
+            percent(rate(small)),
             ends.stats
         ),
     }
@@ -236,26 +237,26 @@ fn bigger_riskier(ends: &Ends<'_>, s: &SizeVsFailure) -> String {
             "Failed releases were larger than clean ones ({stats}), though the largest quarter \
              of releases ({large_range}) failed in {} of cases and the smallest ({small_range}) \
              in {}",
-            fmt_pct(large_rate),
-            fmt_pct(small_rate)
+            percent(large_rate),
+            percent(small_rate)
         )
     } else if small.failed == 0 {
         format!(
             "The largest quarter of releases ({large_range}) failed in {} of cases and the \
              smallest ({small_range}) never did ({stats})",
-            fmt_pct(large_rate)
+            percent(large_rate)
         )
     } else {
         let ci = s
             .risk_ratio_ci95
-            .map(|[lo, hi]| format!("95% CI {}–{}; ", fmt_ratio(lo), fmt_ratio(hi)))
+            .map(|[lo, hi]| format!("95% CI {}–{}; ", ratio(lo), ratio(hi)))
             .unwrap_or_default();
         format!(
             "The largest quarter of releases ({large_range}) failed {} as often as the smallest \
              ({small_range}): {} vs {} ({ci}{stats})",
             fmt_times(large_rate / small_rate),
-            fmt_pct(large_rate),
-            fmt_pct(small_rate),
+            percent(large_rate),
+            percent(small_rate),
         )
     };
     if let (Some(Some(pc_small)), Some(Some(pc_large))) = (
@@ -267,15 +268,15 @@ fn bigger_riskier(ends: &Ends<'_>, s: &SizeVsFailure) -> String {
                 out,
                 "; per commit they were not riskier ({} vs {} of commits reverted), so the \
                  difference comes from the number of commits big releases hold",
-                fmt_pct(*pc_large),
-                fmt_pct(*pc_small)
+                percent(*pc_large),
+                percent(*pc_small)
             );
         } else {
             let _ = write!(
                 out,
                 "; per commit too ({} vs {} of commits reverted)",
-                fmt_pct(*pc_large),
-                fmt_pct(*pc_small)
+                percent(*pc_large),
+                percent(*pc_small)
             );
         }
     }
@@ -296,29 +297,29 @@ fn smaller_riskier(ends: &Ends<'_>, s: &SizeVsFailure) -> String {
             "In this repository, failed releases were smaller than clean ones ({stats}), though \
              the smallest quarter of releases ({small_range}) failed in {} of cases and the \
              largest ({large_range}) in {}.",
-            fmt_pct(small_rate),
-            fmt_pct(large_rate)
+            percent(small_rate),
+            percent(large_rate)
         )
     } else if large.failed == 0 {
         format!(
             "In this repository, small releases fail more often than big ones: the smallest \
              quarter of releases ({small_range}) failed in {} of cases and the largest \
              ({large_range}) never did ({stats}).",
-            fmt_pct(small_rate)
+            percent(small_rate)
         )
     } else {
         // The interval of the inverse ratio is the inverse of the interval.
         let ci = s
             .risk_ratio_ci95
-            .map(|[lo, hi]| format!("95% CI {}–{}; ", fmt_ratio(1.0 / hi), fmt_ratio(1.0 / lo)))
+            .map(|[lo, hi]| format!("95% CI {}–{}; ", ratio(1.0 / hi), ratio(1.0 / lo)))
             .unwrap_or_default();
         format!(
             "In this repository, small releases fail more often than big ones: the smallest \
              quarter of releases ({small_range}) failed {} as often as the largest \
              ({large_range}): {} vs {} ({ci}{stats}).",
             fmt_times(small_rate / large_rate),
-            fmt_pct(small_rate),
-            fmt_pct(large_rate),
+            percent(small_rate),
+            percent(large_rate),
         )
     }
 }
@@ -327,8 +328,8 @@ fn smaller_riskier(ends: &Ends<'_>, s: &SizeVsFailure) -> String {
 fn range(q: &Quartile, word: &str) -> String {
     format!(
         "{}–{}{word} lines",
-        fmt_count(q.min_lines),
-        fmt_count(q.max_lines)
+        thousands(q.min_lines),
+        thousands(q.max_lines)
     )
 }
 
@@ -347,7 +348,7 @@ fn insufficient(releases: usize, failures: usize) -> String {
     let few_failures = failures < MIN_FAILURES;
     let measured = format!(
         "only {} {} a previous release to compare with (at least {MIN_RELEASES} are needed)",
-        fmt_count(releases as u64),
+        thousands(releases as u64),
         if releases == 1 {
             "release has"
         } else {
@@ -359,7 +360,7 @@ fn insufficient(releases: usize, failures: usize) -> String {
     } else {
         format!(
             "only {} of them failed (at least {MIN_FAILURES} failures are needed)",
-            fmt_count(failures as u64)
+            thousands(failures as u64)
         )
     };
     match (few_releases, few_failures) {
@@ -370,85 +371,20 @@ fn insufficient(releases: usize, failures: usize) -> String {
             if failures == 0 {
                 "none".to_string()
             } else {
-                format!("only {}", fmt_count(failures as u64))
+                format!("only {}", thousands(failures as u64))
             },
-            fmt_count(releases as u64)
+            thousands(releases as u64)
         ),
         (false, false) => format!(
             "{NOT_ENOUGH}: all {} releases failed, so there is no clean release to compare with.",
-            fmt_count(releases as u64)
+            thousands(releases as u64)
         ),
-    }
-}
-
-/// An integer with thousands separators: `52,310`.
-#[must_use]
-pub fn fmt_count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A proportion as a percentage: whole percents from 10% up, one decimal below (`8.3%`,
-/// `0.4%`, a trailing `.0` dropped), `<0.1%` for a small non-zero rate.
-#[must_use]
-pub fn fmt_pct(rate: f64) -> String {
-    let pct = rate * 100.0;
-    if pct == 0.0 {
-        "0%".to_string()
-    } else if pct < 0.05 {
-        "<0.1%".to_string()
-    } else if pct.round() >= 10.0 {
-        format!("{}%", fmt_count(pct.round() as u64))
-    } else {
-        let s = format!("{pct:.1}");
-        format!("{}%", s.strip_suffix(".0").unwrap_or(&s))
-    }
-}
-
-/// A ratio for people: one decimal below 10, whole numbers (with separators) from 10 up, two
-/// or three significant decimals below 1.
-#[must_use]
-pub fn fmt_ratio(x: f64) -> String {
-    if x >= 9.95 {
-        fmt_count(x.round() as u64)
-    } else if x >= 0.995 {
-        format!("{x:.1}")
-    } else if x >= 0.1 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.3}")
     }
 }
 
 /// `3.8×`.
 fn fmt_times(x: f64) -> String {
-    format!("{}×", fmt_ratio(x))
-}
-
-/// `p = 0.41`, `p = 0.002`, `p < 0.001`: two significant digits, three when two would round a
-/// value below 0.05 up to `0.050`.
-#[must_use]
-pub fn fmt_p(p: f64) -> String {
-    if p < 0.001 {
-        return "p < 0.001".to_string();
-    }
-    let sig = |digits: i32| {
-        let decimals = (digits - 1 - p.log10().floor() as i32).max(0) as usize;
-        format!("{p:.decimals$}")
-    };
-    let two = sig(2);
-    if p < ALPHA && two == "0.050" {
-        format!("p = {}", sig(3))
-    } else {
-        format!("p = {two}")
-    }
+    format!("{}×", ratio(x))
 }
 
 #[cfg(test)]
@@ -791,29 +727,29 @@ mod tests {
 
     #[test]
     fn number_formats() {
-        assert_eq!(fmt_count(0), "0");
-        assert_eq!(fmt_count(999), "999");
-        assert_eq!(fmt_count(1_000), "1,000");
-        assert_eq!(fmt_count(52_310), "52,310");
-        assert_eq!(fmt_count(1_234_567), "1,234,567");
-        assert_eq!(fmt_pct(0.31), "31%");
-        assert_eq!(fmt_pct(0.083), "8.3%");
-        assert_eq!(fmt_pct(0.08), "8%");
-        assert_eq!(fmt_pct(0.004), "0.4%");
-        assert_eq!(fmt_pct(0.0001), "<0.1%");
-        assert_eq!(fmt_pct(0.0), "0%");
-        assert_eq!(fmt_pct(0.0996), "10%");
-        assert_eq!(fmt_ratio(3.8), "3.8");
-        assert_eq!(fmt_ratio(9.0), "9.0");
-        assert_eq!(fmt_ratio(9.96), "10");
-        assert_eq!(fmt_ratio(1234.4), "1,234");
-        assert_eq!(fmt_ratio(0.61), "0.61");
-        assert_eq!(fmt_ratio(0.0104), "0.010");
-        assert_eq!(fmt_p(0.41), "p = 0.41");
-        assert_eq!(fmt_p(0.002_04), "p = 0.0020");
-        assert_eq!(fmt_p(0.0496), "p = 0.0496");
-        assert_eq!(fmt_p(0.051), "p = 0.051");
-        assert_eq!(fmt_p(1.0), "p = 1.0");
-        assert_eq!(fmt_p(0.000_2), "p < 0.001");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(52_310), "52,310");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(percent(0.31), "31%");
+        assert_eq!(percent(0.083), "8.3%");
+        assert_eq!(percent(0.08), "8%");
+        assert_eq!(percent(0.004), "0.4%");
+        assert_eq!(percent(0.0001), "<0.1%");
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(0.0996), "10%");
+        assert_eq!(ratio(3.8), "3.8");
+        assert_eq!(ratio(9.0), "9.0");
+        assert_eq!(ratio(9.96), "10");
+        assert_eq!(ratio(1234.4), "1,234");
+        assert_eq!(ratio(0.61), "0.61");
+        assert_eq!(ratio(0.0104), "0.010");
+        assert_eq!(p_value(0.41), "p = 0.41");
+        assert_eq!(p_value(0.002_04), "p = 0.0020");
+        assert_eq!(p_value(0.0496), "p = 0.0496");
+        assert_eq!(p_value(0.051), "p = 0.051");
+        assert_eq!(p_value(1.0), "p = 1.0");
+        assert_eq!(p_value(0.000_2), "p < 0.001");
     }
 }

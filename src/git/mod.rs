@@ -1,6 +1,8 @@
 //! The only module that touches git2: opens the repository and reads tags, commits and diffs
 //! into the plain facts of [`crate::facts`].
 
+pub mod attributes;
+pub mod cache;
 pub mod diff;
 pub mod history;
 pub mod hooks;

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::model::{ReleaseRow, Report};
-use super::text::{kind_word, opt_count, opt_duration, opt_float, opt_percent, thousands};
+use super::text::{kind_word, opt_count, opt_duration, opt_float, opt_percent, p_value, thousands};
 
 /// Text from the repository, safe inside Markdown prose and table cells.
 #[must_use]
@@ -89,10 +89,9 @@ pub fn write_report(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
         writeln!(
             out,
-            "AUC {} (p {}), Spearman rho {}, risk ratio Q4/Q1 {}{}, restore vs size rho {}.",
+            "AUC {} ({}), Spearman rho {}, risk ratio Q4/Q1 {}{}, restore vs size rho {}.",
             opt_float(q.auc),
-            q.p_value
-                .map_or_else(|| "–".to_string(), |p| format!("= {p:.3}")),
+            q.p_value.map_or_else(|| "p –".to_string(), p_value),
             opt_float(q.spearman_rho),
             opt_float(q.risk_ratio),
             q.risk_ratio_ci95

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use super::grid::{Align, Grid};
 use super::model::{Cadence, ReleaseRow, Report, RevertKind, RevertRow};
 use super::text::{
-    duration, kind_word, opt_count, opt_duration, opt_float, opt_percent, plural, thousands,
-    truncate,
+    duration, kind_word, opt_count, opt_duration, opt_float, opt_percent, p_value, plural,
+    thousands, truncate,
 };
 
 /// How many releases the report lists (the `releases` command lists all).
@@ -143,10 +143,9 @@ fn write_size_vs_failure(r: &Report, out: &mut dyn Write, style: Style) -> io::R
         .map_or_else(String::new, |[lo, hi]| format!(" (95% CI {lo:.2}–{hi:.2})"));
     writeln!(
         out,
-        "  AUC {} (p {}) · Spearman rho {} · risk ratio Q4/Q1 {}{ci} · restore vs size rho {}",
+        "  AUC {} ({}) · Spearman rho {} · risk ratio Q4/Q1 {}{ci} · restore vs size rho {}",
         opt_float(s.auc),
-        s.p_value
-            .map_or_else(|| "–".to_string(), |p| format!("= {p:.3}")),
+        s.p_value.map_or_else(|| "p –".to_string(), p_value),
         opt_float(s.spearman_rho),
         opt_float(s.risk_ratio),
         opt_float(s.restore_vs_size_rho),
@@ -392,20 +391,23 @@ fn write_excluded(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     if e.rules.is_empty() {
         writeln!(out, "Sizes count every file (nothing excluded).")?;
-    } else if e.files == 0 {
-        writeln!(
-            out,
-            "Left out of sizes: {} (none changed in these releases).",
-            e.rules.join("; ")
-        )?;
     } else {
+        let amount = if e.files == 0 {
+            "none changed in these releases".to_string()
+        } else {
+            format!(
+                "{} file changes, {} lines",
+                thousands(e.files),
+                thousands(e.lines)
+            )
+        };
         writeln!(
             out,
-            "Left out of sizes: {} — {} file changes, {} lines.",
-            e.rules.join("; "),
-            thousands(e.files),
-            thousands(e.lines)
+            "Left out of sizes ({amount}; --include-all counts them):"
         )?;
+        for rule in &e.rules {
+            writeln!(out, "  {}", truncate(rule, 96))?;
+        }
     }
     if !r.warnings.is_empty() {
         writeln!(out, "{} warning(s), printed on stderr.", r.warnings.len())?;

@@ -48,14 +48,54 @@ pub fn opt_duration(seconds: Option<i64>) -> String {
     seconds.map_or_else(|| "–".to_string(), duration)
 }
 
-/// A rate as a percentage with no decimals below 10% precision loss: `31%`, `8.3%`.
+/// A proportion as a percentage: whole percents from 10% up, one decimal below (`8.3%`,
+/// `0.4%`, a trailing `.0` dropped), `<0.1%` for a small non-zero rate.
 #[must_use]
 pub fn percent(rate: f64) -> String {
-    let p = rate * 100.0;
-    if p != 0.0 && p.abs() < 10.0 {
-        format!("{p:.1}%")
+    let pct = rate * 100.0;
+    if pct == 0.0 {
+        "0%".to_string()
+    } else if pct < 0.05 {
+        "<0.1%".to_string()
+    } else if pct.round() >= 10.0 {
+        format!("{}%", thousands(pct.round() as u64))
     } else {
-        format!("{p:.0}%")
+        let s = format!("{pct:.1}");
+        format!("{}%", s.strip_suffix(".0").unwrap_or(&s))
+    }
+}
+
+/// A ratio for people: one decimal below 10, whole numbers (with separators) from 10 up, two
+/// or three significant decimals below 1.
+#[must_use]
+pub fn ratio(x: f64) -> String {
+    if x >= 9.95 {
+        thousands(x.round() as u64)
+    } else if x >= 0.995 {
+        format!("{x:.1}")
+    } else if x >= 0.1 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// `p = 0.41`, `p = 0.002`, `p < 0.001`: two significant digits, three when two would round a
+/// value below 0.05 up to `0.050`.
+#[must_use]
+pub fn p_value(p: f64) -> String {
+    if p < 0.001 {
+        return "p < 0.001".to_string();
+    }
+    let sig = |digits: i32| {
+        let decimals = (digits - 1 - p.log10().floor() as i32).max(0) as usize;
+        format!("{p:.decimals$}")
+    };
+    let two = sig(2);
+    if p < crate::analysis::evidence::ALPHA && two == "0.050" {
+        format!("p = {}", sig(3))
+    } else {
+        format!("p = {two}")
     }
 }
 
