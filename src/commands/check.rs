@@ -24,12 +24,13 @@ use crate::cli::{CheckArgs, Format, SharedArgs};
 use crate::config::Config;
 use crate::config_file::{CheckThresholds, FileConfig};
 use crate::error::Result;
+use crate::exclude::SizeRules;
 use crate::facts::{CommitId, DiffStats, Warning};
 use crate::git::diff::DiffRequest;
 use crate::git::unreleased::unreleased;
 use crate::git::Repo;
 use crate::report::escape::{csv_field, csv_number, csv_record, csv_text, md_code, terminal_text};
-use crate::report::text::thousands;
+use crate::report::text::{percent, thousands};
 use crate::Outcome;
 
 /// Seconds in a day.
@@ -59,6 +60,11 @@ pub struct Unreleased {
     pub age_seconds: Option<i64>,
     /// `age_seconds` in whole days.
     pub days: Option<u64>,
+    /// Share of past releases smaller than this batch (lines changed), from the sizes an
+    /// earlier run left in the size cache; `null` when none are cached.
+    pub larger_than_share_of_releases: Option<f64>,
+    /// How many cached past release sizes that share compares with.
+    pub releases_compared: Option<u64>,
 }
 
 /// One threshold and how the batch stands against it.
@@ -99,6 +105,7 @@ pub fn measure(
     head: CommitId,
     now: i64,
 ) -> Result<(Unreleased, Vec<Warning>)> {
+    let rules = SizeRules::new(&config.excludes, config.include_all)?;
     let (points, mut warnings) = points(repo, config)?;
     let batch = unreleased(repo, head, &points)?;
     let size = match &batch.base {
@@ -108,13 +115,15 @@ pub fn measure(
                 new: head,
                 rules_from: head,
             };
-            let hidden = indicatif::ProgressBar::hidden();
-            let (stats, w) = crate::git::diff::measure(&repo.git_dir, &[request], &hidden)?;
+            // No cache for this one diff: HEAD moves with every commit, and loading and
+            // rewriting the whole cache file would cost more than the diff.
+            let (stats, w) = measure_diffs(repo, &rules, &[request], None)?;
             warnings.extend(w);
             stats.first().copied()
         }
         None => None,
     };
+    let past = cached_release_sizes(repo, config, &rules, &points);
     let waiting_since = match (batch.oldest_author_time, &batch.base) {
         (Some(t), Some(base)) => Some(t.max(base.time)),
         (t, _) => t,
@@ -139,8 +148,67 @@ pub fn measure(
             .map(crate::analysis::cadence::to_time),
         age_seconds: age,
         days: age.map(|a| (a / DAY) as u64),
+        larger_than_share_of_releases: match (&past, size) {
+            (Some(p), Some(s)) => super::pr::larger_than_share(p, s.lines_changed()),
+            _ => None,
+        },
+        releases_compared: past.as_ref().map(|p| p.len() as u64),
     };
     Ok((unreleased, warnings))
+}
+
+/// Measures diffs with the release size rules, optionally through the size cache.
+pub fn measure_diffs(
+    repo: &Repo,
+    rules: &SizeRules,
+    requests: &[DiffRequest],
+    cache: Option<&std::path::Path>,
+) -> Result<(Vec<DiffStats>, Vec<Warning>)> {
+    let hidden = indicatif::ProgressBar::hidden();
+    crate::git::diff::measure(&repo.git_dir, requests, rules, cache, &hidden)
+}
+
+/// Sizes (lines changed) of past releases as an earlier run measured them, from the size
+/// cache: for each release in the `--since`/`--until` window, its diff against the latest
+/// earlier release for which one is cached (the analysis measures each release against its
+/// previous release, so that is the one it finds). `None` without a cache or without any
+/// cached release size: computing them would take the whole analysis, which `hook run` and
+/// `check` must not.
+fn cached_release_sizes(
+    repo: &Repo,
+    config: &Config,
+    rules: &SizeRules,
+    points: &[ReleasePoint],
+) -> Option<Vec<u64>> {
+    if config.no_cache {
+        return None;
+    }
+    let path = crate::git::cache::default_cache_path(&repo.git_dir)?;
+    if !path.exists() {
+        return None;
+    }
+    let cache = crate::git::cache::Cache::load(&path);
+    let fingerprint = rules.fingerprint();
+    let in_window =
+        |t: i64| config.since.is_none_or(|s| t >= s) && config.until.is_none_or(|u| t <= u);
+    let mut sizes = Vec::new();
+    for (i, r) in points.iter().enumerate() {
+        if !in_window(r.time) {
+            continue;
+        }
+        let found = points[..i].iter().rev().find_map(|p| {
+            cache.get(&crate::git::cache::Key {
+                old: Some(p.commit),
+                new: r.commit,
+                rules_from: r.commit,
+                rules: fingerprint,
+            })
+        });
+        if let Some(entry) = found {
+            sizes.push(entry.stats.lines_changed());
+        }
+    }
+    (!sizes.is_empty()).then_some(sizes)
 }
 
 /// How the batch stands against each threshold that is set.
@@ -269,6 +337,9 @@ pub fn summary_line(
     if let Some(d) = u.days {
         let _ = write!(line, " ({d} {})", if d == 1 { "day" } else { "days" });
     }
+    if let Some(share) = u.larger_than_share_of_releases {
+        let _ = write!(line, " — larger than {} of past releases", percent(share));
+    }
     line
 }
 
@@ -378,6 +449,8 @@ mod tests {
             oldest_commit_time: None,
             age_seconds: days.map(|d| d as i64 * DAY),
             days,
+            larger_than_share_of_releases: None,
+            releases_compared: None,
         }
     }
 
@@ -436,6 +509,12 @@ mod tests {
         assert_eq!(
             summary_line(&untagged, str::to_string, str::to_string),
             "2 commits / 5 lines unreleased since 0202020 (newest released commit) (0 days)"
+        );
+        let mut big = batch(Some(2140), 23, Some(9));
+        big.larger_than_share_of_releases = Some(0.81);
+        assert_eq!(
+            summary_line(&big, str::to_string, str::to_string),
+            "23 commits / 2,140 lines unreleased since v4.2.0 (9 days) — larger than 81% of past releases"
         );
         let nothing = batch(Some(0), 0, None);
         assert_eq!(

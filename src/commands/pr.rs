@@ -110,8 +110,8 @@ pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
         new: head,
         rules_from: head,
     };
-    let hidden = indicatif::ProgressBar::hidden();
-    let (stats, mut warnings) = crate::git::diff::measure(&repo.git_dir, &[request], &hidden)?;
+    let rules = crate::exclude::SizeRules::new(&config.excludes, config.include_all)?;
+    let (stats, mut warnings) = super::check::measure_diffs(&repo, &rules, &[request], None)?;
     let size = stats.first().copied().unwrap_or_default();
     let commits = crate::git::unreleased::count_between(&repo, merge_base, head)?;
     let paths = crate::git::unreleased::changed_paths(&repo, merge_base, head)?;

@@ -326,3 +326,33 @@ fn the_batch_matches_git_on_the_release_fixture() {
         "{stderr}"
     );
 }
+
+/// After a `report` has filled the size cache, `check` (and the hook) compare the batch with
+/// past release sizes without measuring them again; with `--no-cache` they do not.
+#[test]
+fn past_release_sizes_come_from_the_cache() {
+    let dir = crate::common::fixture("releases.sh");
+    let report = crate::common::json(&cadence(&dir, &["report", "--format", "json"]));
+    let sizes: Vec<u64> = report["releases"]
+        .as_array()
+        .expect("releases")
+        .iter()
+        .filter_map(|r| r["lines_changed"].as_u64())
+        .collect();
+    assert!(sizes.len() >= 4, "{sizes:?}");
+    let out = cadence(&dir, &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let lines = v["unreleased"]["lines_changed"].as_u64().expect("lines");
+    let smaller = sizes.iter().filter(|&&s| s < lines).count();
+    assert_eq!(v["unreleased"]["releases_compared"], sizes.len());
+    assert_eq!(
+        v["unreleased"]["larger_than_share_of_releases"],
+        smaller as f64 / sizes.len() as f64
+    );
+    let out = cadence(&dir, &["check", "--format", "json", "--no-cache"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        v["unreleased"]["releases_compared"],
+        serde_json::Value::Null
+    );
+}
