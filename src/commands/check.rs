@@ -338,9 +338,23 @@ pub fn summary_line(
         let _ = write!(line, " ({d} {})", if d == 1 { "day" } else { "days" });
     }
     if let Some(share) = u.larger_than_share_of_releases {
-        let _ = write!(line, " — larger than {} of past releases", percent(share));
+        let _ = write!(line, " — {}", share_phrase(share));
     }
     line
+}
+
+/// `larger than 81% of past releases`, `larger than every past release` or `no larger than
+/// any past release`, for a share
+/// of past releases that are strictly smaller.
+#[must_use]
+pub fn share_phrase(share: f64) -> String {
+    if share <= 0.0 {
+        "no larger than any past release".to_string()
+    } else if share >= 1.0 {
+        "larger than every past release".to_string()
+    } else {
+        format!("larger than {} of past releases", percent(share))
+    }
 }
 
 fn limit_text(l: &Limit) -> String {

@@ -262,7 +262,7 @@ pub fn summarise(
 fn share_text(share: Option<f64>) -> String {
     share.map_or_else(
         || "no past release to compare with".to_string(),
-        |s| format!("larger than {} of past releases", percent(s)),
+        super::check::share_phrase,
     )
 }
 
