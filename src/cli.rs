@@ -26,6 +26,107 @@ pub enum Command {
     Releases,
     /// Every revert found: what it undid, whether it was post-release, incident-linked, a repeat.
     Reverts,
+    /// Exit 1, with the reasons, when the unreleased batch is over a threshold; 0 otherwise.
+    Check(CheckArgs),
+    /// Release-health summary of a change, for a pull request comment.
+    Pr(PrArgs),
+    /// Install or remove the git hook (pre-push by default), or run what it runs.
+    Hook(HookArgs),
+    /// Generate the man page or shell completions.
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+/// Thresholds of `check`; each also comes from `[check]` in `.git-cadence.toml`.
+#[derive(Debug, Args, Default, Clone, Copy)]
+pub struct CheckArgs {
+    /// Most lines changed (latest release to HEAD) allowed unreleased.
+    #[arg(long, value_name = "N")]
+    pub max_unreleased_lines: Option<u64>,
+    /// Most commits allowed unreleased.
+    #[arg(long, value_name = "N")]
+    pub max_unreleased_commits: Option<u64>,
+    /// Most days the oldest unreleased commit may wait.
+    #[arg(long, value_name = "N")]
+    pub max_unreleased_days: Option<u64>,
+}
+
+/// What `pr` compares.
+#[derive(Debug, Args)]
+pub struct PrArgs {
+    /// The branch the change goes into, e.g. `origin/main`.
+    #[arg(long, value_name = "REF")]
+    pub base: String,
+    /// The change (default: HEAD).
+    #[arg(long, value_name = "REF", default_value = "HEAD")]
+    pub head: String,
+}
+
+/// `hook install|uninstall|run`.
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    #[command(subcommand)]
+    pub action: HookAction,
+}
+
+/// What to do with the hook.
+#[derive(Debug, Subcommand)]
+pub enum HookAction {
+    /// Install the hook; an existing hook is kept and still runs first.
+    Install {
+        /// Which git hook.
+        #[arg(long = "hook", value_name = "NAME", default_value = "pre-push")]
+        name: String,
+        /// Replace a file that is in the way (a previous moved-aside hook).
+        #[arg(long)]
+        force: bool,
+        /// Fail the hook (exit 1) when a `check` threshold is exceeded.
+        #[arg(long)]
+        enforce: bool,
+    },
+    /// Remove the hook and put back the one it replaced, byte for byte.
+    Uninstall {
+        /// Which git hook.
+        #[arg(long = "hook", value_name = "NAME", default_value = "pre-push")]
+        name: String,
+    },
+    /// Print one line about the unreleased batch to stderr (what the hook runs).
+    Run {
+        /// Exit 1 when a `check` threshold is exceeded.
+        #[arg(long)]
+        enforce: bool,
+        /// Read pre-push's ref lines from stdin and describe the pushed branch.
+        #[arg(long)]
+        stdin_refs: bool,
+        /// The hook's own arguments (ignored).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        hook_args: Vec<String>,
+    },
+}
+
+/// `generate man|completions`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(subcommand)]
+    pub what: Generate,
+}
+
+/// What to generate.
+#[derive(Debug, Subcommand)]
+pub enum Generate {
+    /// The man page `git-cadence.1` (what `git cadence --help` opens).
+    Man {
+        /// Directory to write into (default: stdout), e.g. ~/.local/share/man/man1.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Completions for a shell.
+    Completions {
+        shell: clap_complete::Shell,
+        /// Directory to write into (default: stdout).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Output formats.

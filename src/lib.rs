@@ -5,12 +5,15 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod commands;
 pub mod config;
+pub mod config_file;
 pub mod deploys;
 pub mod error;
 pub mod exclude;
 pub mod facts;
 pub mod git;
+pub mod hook;
 pub mod incidents;
 pub mod pipeline;
 pub mod progress;
@@ -40,13 +43,17 @@ impl Outcome {
 
 /// Runs one command line.
 pub fn run(cli: cli::Cli) -> Result<Outcome> {
-    let config = config::Config::from_args(&cli.shared)?;
     let now = now()?;
     let view = match cli.command.unwrap_or(cli::Command::Report) {
         cli::Command::Report => report::View::Report,
         cli::Command::Releases => report::View::Releases,
+        cli::Command::Check(args) => return commands::check::run(cli.shared, args, now),
+        cli::Command::Pr(args) => return commands::pr::run(cli.shared, &args, now),
+        cli::Command::Hook(args) => return hook::run(cli.shared, args.action, now),
+        cli::Command::Generate(args) => return commands::generate::run(args.what),
         cli::Command::Reverts => report::View::Reverts,
     };
+    let (config, _) = commands::load_config(cli.shared)?;
     let report = pipeline::analyse(&config, now)?;
     pipeline::print_warnings(&report.warnings, config.quiet);
     emit(|out| report::render(&report, view, config.format, use_color(config.color), out))?;
@@ -67,7 +74,7 @@ fn now() -> Result<i64> {
 
 /// Colour for tables: `always`, `never`, or with `auto` when stdout is a terminal and
 /// `NO_COLOR` is unset.
-fn use_color(choice: cli::ColorChoice) -> bool {
+pub(crate) fn use_color(choice: cli::ColorChoice) -> bool {
     use std::io::IsTerminal;
     match choice {
         cli::ColorChoice::Always => true,

@@ -127,7 +127,7 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
 }
 
 /// Deploys from a file, resolved to commits, as release points in release order.
-fn deploy_points(repo: &Repo, path: &std::path::Path) -> Result<Vec<ReleasePoint>> {
+pub fn deploy_points(repo: &Repo, path: &std::path::Path) -> Result<Vec<ReleasePoint>> {
     let deploys = crate::deploys::read(path)?;
     let mut points: Vec<ReleasePoint> = Vec::new();
     for d in deploys {

@@ -5,9 +5,11 @@ pub mod attributes;
 pub mod cache;
 pub mod diff;
 pub mod history;
+pub mod hooks;
 pub mod inverse;
 pub mod paths;
 pub mod tags;
+pub mod unreleased;
 
 use std::path::{Path, PathBuf};
 

@@ -2,6 +2,7 @@
 //! their own: whatever they show is in the model.
 
 pub mod csv;
+pub mod escape;
 pub mod grid;
 pub mod markdown;
 pub mod model;

@@ -3,7 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
+mod check;
 mod common;
+mod hook;
+mod pr;
 mod releases;
 mod repository;
 mod streams;

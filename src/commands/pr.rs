@@ -1,0 +1,548 @@
+//! `git cadence pr --base REF [--head REF]`: the release-health summary of a change, for a
+//! pull request comment (Markdown) or a bot (JSON).
+//!
+//! - This change: the diff from `merge-base(base, head)` to `head` with the release size
+//!   rules, and the share of past releases it is larger than.
+//! - With it merged: the batch unreleased on `base` (as `check` measures it) plus this
+//!   change, in lines and commits, against past release sizes. The lines are a sum, so an
+//!   edit the two share is counted twice; no merge is made to measure it.
+//! - How often past releases of that size (its size quartile, from the report's
+//!   `summary.size_vs_failure.quartiles`) failed, and their median time to restore.
+//! - Cadence and its trend.
+//! - Components this change touches that had post-release reverts within the lookback
+//!   window (the report's reverts' `components`, same `component_depth`).
+//!
+//! The Markdown starts with the hidden marker [`MARKER`] so CI can find and update one sticky
+//! comment, then one verdict line, then the details in a `<details>` block. Everything taken
+//! from the repository is escaped ([`crate::report::escape`]).
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::cli::{Format, PrArgs, SharedArgs};
+use crate::error::{Error, Result};
+use crate::facts::CommitId;
+use crate::report::escape::{md_code, md_code_cell, md_text};
+use crate::report::model::{Quartile, Report, RevertKind};
+use crate::report::text::{duration, percent, thousands};
+use crate::Outcome;
+
+/// The hidden marker that CI looks for to update one comment instead of adding more.
+pub const MARKER: &str = "<!-- git-cadence:pr-summary -->";
+
+/// The size of the change itself.
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    /// `--base` as given.
+    pub base: String,
+    /// `--head` as given.
+    pub head_ref: String,
+    pub head: CommitId,
+    pub merge_base: Option<CommitId>,
+    pub commits: u64,
+    pub files_changed: u64,
+    pub lines_added: u64,
+    pub lines_deleted: u64,
+    pub lines_changed: u64,
+    /// Share of past releases (with a size) smaller than this change; `null` with none.
+    pub larger_than_share_of_releases: Option<f64>,
+    /// Components (first `component_depth` directories) the change touches.
+    pub components: Vec<String>,
+}
+
+/// The next release if the change were merged now.
+#[derive(Clone, Debug, Serialize)]
+pub struct WithChange {
+    /// Tag of the release the batch on base grows from (see `check`).
+    pub base_release: Option<String>,
+    pub unreleased_commits_on_base: u64,
+    pub unreleased_lines_on_base: Option<u64>,
+    pub commits: u64,
+    /// Unreleased lines on base plus this change's lines.
+    pub lines_changed: u64,
+    pub larger_than_share_of_releases: Option<f64>,
+    /// The size quartile of past releases this batch falls in (1–4), with how they fared.
+    pub quartile: Option<Quartile>,
+}
+
+/// A component this change touches that recently had post-release reverts.
+#[derive(Clone, Debug, Serialize)]
+pub struct HotComponent {
+    pub component: String,
+    pub reverts: Vec<CommitId>,
+    /// Subjects of those reverts (repository text).
+    pub subjects: Vec<String>,
+}
+
+/// What `pr --format json` prints.
+#[derive(Clone, Debug, Serialize)]
+pub struct PrSummary {
+    pub schema_version: u32,
+    pub change: Change,
+    pub with_change: WithChange,
+    /// Past releases with a size (they have a previous release), which the shares compare to.
+    pub releases_compared: u64,
+    pub change_failure_rate: Option<f64>,
+    pub releases_per_week: Option<f64>,
+    pub median_interval_seconds: Option<i64>,
+    pub trend: String,
+    pub lookback_days: u32,
+    pub hot_components: Vec<HotComponent>,
+    pub verdict: String,
+}
+
+/// Runs `pr`.
+pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
+    let (repo, config, _) = super::load(shared)?;
+    if config.format == Format::Csv {
+        return Err(Error::BadValue {
+            what: "--format".into(),
+            message: "pr writes markdown, json or table; csv has no shape for it".into(),
+        });
+    }
+    let base = repo.resolve_commit(&args.base)?;
+    let head = repo.resolve_commit(&args.head)?;
+    let merge_base = crate::git::unreleased::merge_base(&repo, base, head)?;
+    let request = crate::git::diff::DiffRequest {
+        old: merge_base,
+        new: head,
+        rules_from: head,
+    };
+    let rules = crate::exclude::SizeRules::new(&config.excludes, config.include_all)?;
+    let (stats, mut warnings) = super::check::measure_diffs(&repo, &rules, &[request], None)?;
+    let size = stats.first().copied().unwrap_or_default();
+    let commits = crate::git::unreleased::count_between(&repo, merge_base, head)?;
+    let paths = crate::git::unreleased::changed_paths(&repo, merge_base, head)?;
+    let (on_base, w) = super::check::measure(&repo, &config, base, now)?;
+    warnings.extend(w);
+
+    let report = crate::pipeline::analyse(&config, now)?;
+    let mut all_warnings: Vec<String> = warnings.into_iter().map(|w| w.0).collect();
+    all_warnings.extend(report.warnings.iter().cloned());
+    crate::pipeline::print_warnings(&all_warnings, config.quiet);
+
+    let change = Change {
+        base: args.base.clone(),
+        head_ref: args.head.clone(),
+        head,
+        merge_base,
+        commits,
+        files_changed: size.files_changed,
+        lines_added: size.lines_added,
+        lines_deleted: size.lines_deleted,
+        lines_changed: size.lines_changed(),
+        larger_than_share_of_releases: None,
+        components: components(&paths, config.component_depth),
+    };
+    let summary = summarise(change, &on_base, &report, config.lookback_days, now);
+    crate::emit(|out| match config.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &summary).map_err(std::io::Error::from)?;
+            writeln!(out)
+        }
+        _ => out.write_all(markdown(&summary).as_bytes()),
+    })?;
+    Ok(Outcome::Success)
+}
+
+/// The component of each path: its first `depth` directories; a file at the root is its
+/// own component.
+#[must_use]
+pub fn components(paths: &[String], depth: usize) -> Vec<String> {
+    let set: BTreeSet<String> = paths
+        .iter()
+        .map(|p| {
+            let parts: Vec<&str> = p.split('/').collect();
+            if parts.len() == 1 {
+                p.clone()
+            } else {
+                parts[..(parts.len() - 1).min(depth.max(1))].join("/")
+            }
+        })
+        .collect();
+    set.into_iter().collect()
+}
+
+/// Share of `sizes` strictly smaller than `value`.
+#[must_use]
+pub fn larger_than_share(sizes: &[u64], value: u64) -> Option<f64> {
+    if sizes.is_empty() {
+        return None;
+    }
+    let below = sizes.iter().filter(|&&s| s < value).count();
+    Some(below as f64 / sizes.len() as f64)
+}
+
+/// The quartile whose range holds `lines` (below the first: the first; above the last:
+/// the last).
+#[must_use]
+pub fn quartile_of(quartiles: &[Quartile], lines: u64) -> Option<&Quartile> {
+    quartiles
+        .iter()
+        .find(|q| lines <= q.max_lines)
+        .or_else(|| quartiles.last())
+}
+
+/// Puts the numbers together (pure: everything measured is passed in).
+#[must_use]
+pub fn summarise(
+    mut change: Change,
+    on_base: &super::check::Unreleased,
+    report: &Report,
+    lookback_days: u32,
+    now: i64,
+) -> PrSummary {
+    let sizes: Vec<u64> = report
+        .releases
+        .iter()
+        .filter_map(|r| r.lines_changed)
+        .collect();
+    change.larger_than_share_of_releases = larger_than_share(&sizes, change.lines_changed);
+    let lines = on_base.lines_changed.unwrap_or(0) + change.lines_changed;
+    let with_change = WithChange {
+        base_release: on_base.base_release.clone(),
+        unreleased_commits_on_base: on_base.commits,
+        unreleased_lines_on_base: on_base.lines_changed,
+        commits: on_base.commits + change.commits,
+        lines_changed: lines,
+        larger_than_share_of_releases: larger_than_share(&sizes, lines),
+        quartile: quartile_of(&report.summary.size_vs_failure.quartiles, lines).cloned(),
+    };
+    let since = now - i64::from(lookback_days) * 86_400;
+    let touched: BTreeSet<&str> = change.components.iter().map(String::as_str).collect();
+    let mut hot: Vec<HotComponent> = Vec::new();
+    for r in &report.reverts {
+        if r.kind != RevertKind::PostRelease || r.time.timestamp() < since {
+            continue;
+        }
+        for c in &r.components {
+            if !touched.contains(c.as_str()) {
+                continue;
+            }
+            let i = if let Some(i) = hot.iter().position(|h| &h.component == c) {
+                i
+            } else {
+                hot.push(HotComponent {
+                    component: c.clone(),
+                    reverts: Vec::new(),
+                    subjects: Vec::new(),
+                });
+                hot.len() - 1
+            };
+            let entry = &mut hot[i];
+            entry.reverts.push(r.commit);
+            entry.subjects.push(r.subject.clone());
+        }
+    }
+    hot.sort_by(|a, b| {
+        b.reverts
+            .len()
+            .cmp(&a.reverts.len())
+            .then(a.component.cmp(&b.component))
+    });
+    let mut summary = PrSummary {
+        schema_version: crate::report::model::SCHEMA_VERSION,
+        change,
+        with_change,
+        releases_compared: sizes.len() as u64,
+        change_failure_rate: report.summary.change_failure_rate,
+        releases_per_week: report.summary.releases_per_week,
+        median_interval_seconds: report.summary.median_interval_seconds,
+        trend: report.summary.cadence.trend.direction.clone(),
+        lookback_days,
+        hot_components: hot,
+        verdict: String::new(),
+    };
+    summary.verdict = verdict(&summary);
+    summary
+}
+
+fn share_text(share: Option<f64>) -> String {
+    share.map_or_else(
+        || "no past release to compare with".to_string(),
+        super::check::share_phrase,
+    )
+}
+
+/// The one-line verdict (no repository text in it).
+fn verdict(s: &PrSummary) -> String {
+    let c = &s.change;
+    let w = &s.with_change;
+    let mut v = format!(
+        "This change: {} lines ({}). Merged now, the next release would hold {} lines ({})",
+        thousands(c.lines_changed),
+        share_text(c.larger_than_share_of_releases),
+        thousands(w.lines_changed),
+        share_text(w.larger_than_share_of_releases),
+    );
+    if let Some(q) = &w.quartile {
+        match q.failure_rate {
+            Some(rate) => {
+                let _ = write!(
+                    v,
+                    "; releases that size failed {} of the time ({} of {})",
+                    percent(rate),
+                    q.failed,
+                    q.releases
+                );
+            }
+            None => v.push_str("; no past release of that size to learn from"),
+        }
+    }
+    v.push('.');
+    if !s.hot_components.is_empty() {
+        let _ = write!(
+            v,
+            " It touches {} with recent post-release reverts.",
+            if s.hot_components.len() == 1 {
+                "1 component".to_string()
+            } else {
+                format!("{} components", s.hot_components.len())
+            }
+        );
+    }
+    v
+}
+
+fn opt_share(s: Option<f64>) -> String {
+    s.map_or_else(|| "–".to_string(), percent)
+}
+
+/// The Markdown comment.
+#[must_use]
+pub fn markdown(s: &PrSummary) -> String {
+    let c = &s.change;
+    let w = &s.with_change;
+    let mut out = String::new();
+    let _ = writeln!(out, "{MARKER}");
+    let _ = writeln!(out, "**git-cadence** — {}", s.verdict);
+    out.push('\n');
+    out.push_str("<details><summary>Release health details</summary>\n\n");
+    out.push_str("| | lines | commits | larger than past releases |\n|---|---:|---:|---:|\n");
+    let _ = writeln!(
+        out,
+        "| this change ({} → {}) | {} (+{} −{}, {} files) | {} | {} |",
+        md_code_cell(&c.base),
+        md_code_cell(&c.head_ref),
+        thousands(c.lines_changed),
+        thousands(c.lines_added),
+        thousands(c.lines_deleted),
+        thousands(c.files_changed),
+        thousands(c.commits),
+        opt_share(c.larger_than_share_of_releases),
+    );
+    let since = w
+        .base_release
+        .as_deref()
+        .map_or_else(|| "the last released commit".to_string(), md_code_cell);
+    let _ = writeln!(
+        out,
+        "| unreleased on base since {since} | {} | {} | |",
+        w.unreleased_lines_on_base
+            .map_or_else(|| "–".to_string(), thousands),
+        thousands(w.unreleased_commits_on_base),
+    );
+    let _ = writeln!(
+        out,
+        "| next release with this change | {} | {} | {} |",
+        thousands(w.lines_changed),
+        thousands(w.commits),
+        opt_share(w.larger_than_share_of_releases),
+    );
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "Compared with {} past releases that have a previous release.",
+        thousands(s.releases_compared)
+    );
+    if let Some(q) = &w.quartile {
+        let _ = writeln!(
+            out,
+            "Releases of that size (quartile {}, {}–{} lines): {} of {} failed ({}), median time to restore {}.",
+            q.quartile,
+            thousands(q.min_lines),
+            thousands(q.max_lines),
+            q.failed,
+            q.releases,
+            opt_share(q.failure_rate),
+            q.time_to_restore_median_seconds
+                .map_or_else(|| "–".to_string(), duration),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Change failure rate overall: {}. Cadence: {} releases a week, median interval {}; trend: {}.",
+        opt_share(s.change_failure_rate),
+        s.releases_per_week
+            .map_or_else(|| "–".to_string(), |r| format!("{r:.2}")),
+        s.median_interval_seconds
+            .map_or_else(|| "–".to_string(), duration),
+        s.trend.replace('_', " "),
+    );
+    out.push('\n');
+    if s.hot_components.is_empty() {
+        let _ = writeln!(
+            out,
+            "No component this change touches had a post-release revert in the last {} days.",
+            s.lookback_days
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Components this change touches that had post-release reverts in the last {} days:\n",
+            s.lookback_days
+        );
+        for h in &s.hot_components {
+            let _ = write!(out, "- {}: ", md_code(&h.component));
+            let items: Vec<String> = h
+                .reverts
+                .iter()
+                .zip(&h.subjects)
+                .map(|(id, subject)| format!("{} {}", md_code(&id.short()), md_text(subject)))
+                .collect();
+            let _ = writeln!(out, "{}", items.join("; "));
+        }
+    }
+    out.push_str("\n</details>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_take_the_first_directories() {
+        let paths = [
+            "src/git/diff.rs".to_string(),
+            "src/lib.rs".to_string(),
+            "README.md".to_string(),
+            "a/b/c/d.txt".to_string(),
+            "src/git/tags.rs".to_string(),
+        ];
+        assert_eq!(
+            components(&paths, 2),
+            ["README.md", "a/b", "src", "src/git"]
+        );
+        assert_eq!(components(&paths, 1), ["README.md", "a", "src"]);
+    }
+
+    #[test]
+    fn shares_count_strictly_smaller_releases() {
+        assert_eq!(larger_than_share(&[], 5), None);
+        assert_eq!(larger_than_share(&[1, 5, 10, 20], 5), Some(0.25));
+        assert_eq!(larger_than_share(&[1, 5, 10, 20], 21), Some(1.0));
+        assert_eq!(larger_than_share(&[1, 5, 10, 20], 0), Some(0.0));
+    }
+
+    fn q(n: u8, min: u64, max: u64) -> Quartile {
+        Quartile {
+            quartile: n,
+            min_lines: min,
+            max_lines: max,
+            releases: 2,
+            failed: 1,
+            failure_rate: Some(0.5),
+            time_to_restore_median_seconds: Some(3600),
+            restored: 1,
+            commits: 10,
+            reverted_commits: 1,
+        }
+    }
+
+    #[test]
+    fn the_quartile_holds_the_size() {
+        let qs = [
+            q(1, 1, 10),
+            q(2, 11, 100),
+            q(3, 101, 1000),
+            q(4, 1001, 5000),
+        ];
+        assert_eq!(quartile_of(&qs, 0).map(|q| q.quartile), Some(1));
+        assert_eq!(quartile_of(&qs, 50).map(|q| q.quartile), Some(2));
+        assert_eq!(quartile_of(&qs, 1000).map(|q| q.quartile), Some(3));
+        assert_eq!(quartile_of(&qs, 99_999).map(|q| q.quartile), Some(4));
+        assert!(quartile_of(&[], 5).is_none());
+    }
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+
+    fn id(byte: u8) -> CommitId {
+        CommitId([byte; 20])
+    }
+
+    /// Repository text in every place the comment shows it: the refs, the tag, component
+    /// paths and revert subjects hold HTML, mentions, pipes, backticks and issue references.
+    #[test]
+    fn markdown_with_hot_components() {
+        let mut s = PrSummary {
+            schema_version: 1,
+            change: Change {
+                base: "origin/main".into(),
+                head_ref: "feat/<x>|`y`".into(),
+                head: id(1),
+                merge_base: Some(id(2)),
+                commits: 3,
+                files_changed: 4,
+                lines_added: 1200,
+                lines_deleted: 34,
+                lines_changed: 1234,
+                larger_than_share_of_releases: Some(0.81),
+                components: vec!["app/<script>".into(), "lib|core".into()],
+            },
+            with_change: WithChange {
+                base_release: Some("v4.2.0".into()),
+                unreleased_commits_on_base: 20,
+                unreleased_lines_on_base: Some(906),
+                commits: 23,
+                lines_changed: 2140,
+                larger_than_share_of_releases: Some(0.9),
+                quartile: Some(Quartile {
+                    quartile: 4,
+                    min_lines: 1500,
+                    max_lines: 9000,
+                    releases: 10,
+                    failed: 3,
+                    failure_rate: Some(0.3),
+                    time_to_restore_median_seconds: Some(187_200),
+                    restored: 3,
+                    commits: 400,
+                    reverted_commits: 4,
+                }),
+            },
+            releases_compared: 40,
+            change_failure_rate: Some(0.175),
+            releases_per_week: Some(0.5),
+            median_interval_seconds: Some(1_209_600),
+            trend: "less_often".into(),
+            lookback_days: 180,
+            hot_components: vec![
+                HotComponent {
+                    component: "app/<script>".into(),
+                    reverts: vec![id(0xab), id(0xcd)],
+                    subjects: vec![
+                        "Revert \"Add <img src=x onerror=alert(1)> for @octocat\"".into(),
+                        "Revert \"Fix #12 | `rm -rf` ~~x~~\"".into(),
+                    ],
+                },
+                HotComponent {
+                    component: "lib|core".into(),
+                    reverts: vec![id(0xef)],
+                    subjects: vec!["Revert \"@rails/core: <b>bold</b>\"".into()],
+                },
+            ],
+            verdict: String::new(),
+        };
+        s.verdict = verdict(&s);
+        let md = markdown(&s);
+        assert!(!md.contains("@octocat"));
+        assert!(!md.contains("<img"));
+        assert!(!md.contains("#12"));
+        insta::assert_snapshot!(md);
+    }
+}

@@ -1,0 +1,455 @@
+//! `.git-cadence.toml`: the repository's own settings, read from the work tree root (for a
+//! bare repository, the git directory). It sets the same things as the shared flags, plus the
+//! analysis knobs and the `[check]` thresholds; a flag given on the command line wins.
+//!
+//! ```toml
+//! tag_pattern = '^v(?P<version>\d+\.\d+\.\d+)$'
+//! prereleases = false
+//! since = "2023-01-01"          # or an unquoted TOML date: 2023-01-01
+//! exclude = ["docs/**", "*.snap"]
+//! failure = "incident-linked"
+//! component_depth = 2
+//!
+//! [check]
+//! max_unreleased_commits = 50
+//! max_unreleased_lines = 5000
+//! max_unreleased_days = 14
+//! ```
+//!
+//! An unknown key or a value of the wrong kind is an error (exit 2) that names the file, the
+//! line and the key. Relative paths (`incidents`, `deploys`) are relative to the directory that
+//! holds the file, not to the current directory. `exclude` globs from the file and from
+//! `--exclude` both apply (an exclude only narrows what is counted).
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::cli::{ColorChoice, FailureMode, Format, SharedArgs};
+use crate::config::{compile, parse_date, Config};
+use crate::error::{Error, Result};
+
+/// The file name looked for at the repository root.
+pub const FILE_NAME: &str = ".git-cadence.toml";
+
+/// Thresholds of `git cadence check` (and of `hook install --enforce`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckThresholds {
+    pub max_unreleased_lines: Option<u64>,
+    pub max_unreleased_commits: Option<u64>,
+    pub max_unreleased_days: Option<u64>,
+}
+
+impl CheckThresholds {
+    /// These thresholds, each replaced by `flags`' where a flag was given.
+    #[must_use]
+    pub fn overridden_by(self, flags: CheckThresholds) -> Self {
+        Self {
+            max_unreleased_lines: flags.max_unreleased_lines.or(self.max_unreleased_lines),
+            max_unreleased_commits: flags.max_unreleased_commits.or(self.max_unreleased_commits),
+            max_unreleased_days: flags.max_unreleased_days.or(self.max_unreleased_days),
+        }
+    }
+}
+
+/// A date, written as a string or as a TOML date or date-time.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum DateValue {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+impl DateValue {
+    fn text(&self) -> String {
+        match self {
+            DateValue::Text(s) => s.clone(),
+            DateValue::Toml(d) => d.to_string(),
+        }
+    }
+}
+
+/// The keys of the file, exactly as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    format: Option<Format>,
+    tag_pattern: Option<Spanned<String>>,
+    prereleases: Option<bool>,
+    since: Option<Spanned<DateValue>>,
+    until: Option<Spanned<DateValue>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    include_all: Option<bool>,
+    incidents: Option<String>,
+    incident_pattern: Option<Spanned<String>>,
+    deploys: Option<String>,
+    failure: Option<FailureMode>,
+    no_cache: Option<bool>,
+    color: Option<ColorChoice>,
+    quiet: Option<bool>,
+    component_depth: Option<Spanned<usize>>,
+    lookback_days: Option<u32>,
+    window_days: Option<Spanned<u32>>,
+    check: Option<CheckThresholds>,
+}
+
+/// A parsed and checked `.git-cadence.toml`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileConfig {
+    /// Where it was read from.
+    pub path: PathBuf,
+    pub format: Option<Format>,
+    pub tag_pattern: Option<String>,
+    pub prereleases: Option<bool>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub exclude: Vec<String>,
+    pub include_all: Option<bool>,
+    /// Resolved against the file's directory.
+    pub incidents: Option<PathBuf>,
+    pub incident_pattern: Option<String>,
+    /// Resolved against the file's directory.
+    pub deploys: Option<PathBuf>,
+    pub failure: Option<FailureMode>,
+    pub no_cache: Option<bool>,
+    pub color: Option<ColorChoice>,
+    pub quiet: Option<bool>,
+    pub component_depth: Option<usize>,
+    pub lookback_days: Option<u32>,
+    pub window_days: Option<u32>,
+    pub check: CheckThresholds,
+}
+
+impl FileConfig {
+    /// Reads `.git-cadence.toml` from `root` (the work tree root, or the git directory of a
+    /// bare repository). `None` when there is no such file.
+    pub fn load(root: &Path) -> Result<Option<Self>> {
+        let path = root.join(FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&path, &text).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::UnreadableFile {
+                path,
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    /// Parses and checks the text of a config file; errors name `path` and the line.
+    pub fn parse(path: &Path, text: &str) -> Result<Self> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| Error::BadFileLine {
+            path: path.to_path_buf(),
+            line: e.span().map_or(1, |s| line_of(text, s.start)),
+            message: e.message().trim_end().to_string(),
+        })?;
+        let bad = |span: Range<usize>, key: &str, message: String| Error::BadFileLine {
+            path: path.to_path_buf(),
+            line: line_of(text, span.start),
+            message: format!("{key}: {message}"),
+        };
+        let dir = path.parent().unwrap_or(Path::new("."));
+
+        for (key, what, value) in [
+            ("tag_pattern", "tag", &raw.tag_pattern),
+            ("incident_pattern", "incident", &raw.incident_pattern),
+        ] {
+            if let Some(v) = value {
+                let compiled = if what == "incident" {
+                    crate::config::compile_incident_pattern(v.get_ref())
+                } else {
+                    compile(what, v.get_ref())
+                };
+                compiled.map_err(|e| bad(v.span(), key, e.to_string()))?;
+            }
+        }
+        let date = |key: &str,
+                    v: &Option<Spanned<DateValue>>,
+                    end: bool|
+         -> Result<Option<String>> {
+            v.as_ref()
+                .map(|v| {
+                    let text = v.get_ref().text();
+                    match parse_date(key, &text, end) {
+                        Ok(_) => Ok(text),
+                        Err(_) => Err(bad(
+                            v.span(),
+                            key,
+                            format!("`{text}` is not a date; use YYYY-MM-DD or RFC 3339 (2024-05-01T12:00:00Z)"),
+                        )),
+                    }
+                })
+                .transpose()
+        };
+        let since = date("since", &raw.since, false)?;
+        let until = date("until", &raw.until, true)?;
+        let mut exclude = Vec::new();
+        for glob in raw.exclude.unwrap_or_default() {
+            globset::Glob::new(glob.get_ref())
+                .map_err(|e| bad(glob.span(), "exclude", format!("bad glob: {e}")))?;
+            exclude.push(glob.into_inner());
+        }
+        if let Some(d) = &raw.component_depth {
+            if *d.get_ref() == 0 {
+                return Err(bad(
+                    d.span(),
+                    "component_depth",
+                    "must be at least 1".into(),
+                ));
+            }
+        }
+        if let Some(w) = &raw.window_days {
+            if *w.get_ref() == 0 {
+                return Err(bad(w.span(), "window_days", "must be at least 1".into()));
+            }
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            format: raw.format,
+            tag_pattern: raw.tag_pattern.map(Spanned::into_inner),
+            prereleases: raw.prereleases,
+            since,
+            until,
+            exclude,
+            include_all: raw.include_all,
+            incidents: raw.incidents.map(|p| dir.join(p)),
+            incident_pattern: raw.incident_pattern.map(Spanned::into_inner),
+            deploys: raw.deploys.map(|p| dir.join(p)),
+            failure: raw.failure,
+            no_cache: raw.no_cache,
+            color: raw.color,
+            quiet: raw.quiet,
+            component_depth: raw.component_depth.map(Spanned::into_inner),
+            lookback_days: raw.lookback_days,
+            window_days: raw.window_days.map(Spanned::into_inner),
+            check: raw.check.unwrap_or_default(),
+        })
+    }
+
+    /// Fills every option the command line left unset with this file's value. A boolean
+    /// flag can only turn an option on, so the file's `true` stands when the flag is absent.
+    #[must_use]
+    pub fn fill(&self, mut args: SharedArgs) -> SharedArgs {
+        args.format = args.format.or(self.format);
+        args.tag_pattern = args.tag_pattern.or_else(|| self.tag_pattern.clone());
+        args.prereleases |= self.prereleases.unwrap_or(false);
+        args.since = args.since.or_else(|| self.since.clone());
+        args.until = args.until.or_else(|| self.until.clone());
+        let mut exclude = self.exclude.clone();
+        exclude.append(&mut args.exclude);
+        args.exclude = exclude;
+        args.include_all |= self.include_all.unwrap_or(false);
+        args.deploys = args.deploys.or_else(|| self.deploys.clone());
+        args.incidents = args.incidents.or_else(|| self.incidents.clone());
+        args.failure = args.failure.or(self.failure);
+        args.incident_pattern = args
+            .incident_pattern
+            .or_else(|| self.incident_pattern.clone());
+        args.no_cache |= self.no_cache.unwrap_or(false);
+        args.color = args.color.or(self.color);
+        args.quiet |= self.quiet.unwrap_or(false);
+        args
+    }
+}
+
+impl Config {
+    /// Resolves the command line and the repository's config file (if any) into settings:
+    /// flags win over the file, the file over the defaults.
+    pub fn resolve(args: SharedArgs, file: Option<&FileConfig>) -> Result<Self> {
+        let Some(file) = file else {
+            return Self::from_args(&args);
+        };
+        let mut config = Self::from_args(&file.fill(args))?;
+        // No flag sets these: the file decides.
+        if let Some(d) = file.component_depth {
+            config.component_depth = d;
+        }
+        if let Some(d) = file.lookback_days {
+            config.lookback_days = d;
+        }
+        if let Some(d) = file.window_days {
+            config.window_days = d;
+        }
+        Ok(config)
+    }
+}
+
+/// The 1-based line of byte offset `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<FileConfig> {
+        FileConfig::parse(Path::new("/repo/.git-cadence.toml"), text)
+    }
+
+    fn err(text: &str) -> String {
+        match parse(text) {
+            Ok(c) => panic!("expected an error, got {c:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn every_key_is_read() {
+        let c = parse(
+            r#"
+format = "json"
+tag_pattern = '^cli-v(?P<version>\d+\.\d+\.\d+)$'
+prereleases = true
+since = "2023-01-01"
+until = 2024-06-30
+exclude = ["docs/**", "*.snap"]
+include_all = true
+incidents = "ops/incidents.csv"
+incident_pattern = "SEV-[0-9]"
+deploys = "deploys.csv"
+failure = "incident-linked"
+no_cache = true
+color = "never"
+quiet = true
+component_depth = 3
+lookback_days = 90
+window_days = 30
+
+[check]
+max_unreleased_lines = 5000
+max_unreleased_commits = 50
+max_unreleased_days = 14
+"#,
+        )
+        .expect("valid file");
+        assert_eq!(c.format, Some(Format::Json));
+        assert_eq!(
+            c.tag_pattern.as_deref(),
+            Some(r"^cli-v(?P<version>\d+\.\d+\.\d+)$")
+        );
+        assert_eq!(c.prereleases, Some(true));
+        assert_eq!(c.since.as_deref(), Some("2023-01-01"));
+        assert_eq!(c.until.as_deref(), Some("2024-06-30"));
+        assert_eq!(c.exclude, ["docs/**", "*.snap"]);
+        assert_eq!(c.incidents, Some(PathBuf::from("/repo/ops/incidents.csv")));
+        assert_eq!(c.deploys, Some(PathBuf::from("/repo/deploys.csv")));
+        assert_eq!(c.failure, Some(FailureMode::IncidentLinked));
+        assert_eq!(c.color, Some(ColorChoice::Never));
+        assert_eq!(c.component_depth, Some(3));
+        assert_eq!(c.lookback_days, Some(90));
+        assert_eq!(c.window_days, Some(30));
+        assert_eq!(
+            c.check,
+            CheckThresholds {
+                max_unreleased_lines: Some(5000),
+                max_unreleased_commits: Some(50),
+                max_unreleased_days: Some(14),
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_keys_name_the_key_and_line() {
+        let e = err("prereleases = true\n\ntag_patern = 'v.*'\n");
+        assert!(e.contains(".git-cadence.toml:3:"), "{e}");
+        assert!(e.contains("tag_patern"), "{e}");
+        let e = err("[check]\nmax_unreleased_line = 3\n");
+        assert!(
+            e.contains(":2:") && e.contains("max_unreleased_line"),
+            "{e}"
+        );
+        let e = err("[chek]\n");
+        assert!(e.contains(":1:") && e.contains("chek"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_name_the_key_and_line() {
+        let e = err("\nfailure = \"sometimes\"\n");
+        assert!(e.contains(":2:") && e.contains("sometimes"), "{e}");
+        let e = err("\n\ntag_pattern = '(unclosed'\n");
+        assert!(e.contains(":3:") && e.contains("tag_pattern"), "{e}");
+        let e = err("since = \"last week\"\n");
+        assert!(e.contains(":1:") && e.contains("since"), "{e}");
+        let e = err("component_depth = 0\n");
+        assert!(e.contains(":1:") && e.contains("component_depth"), "{e}");
+        let e = err("window_days = -3\n");
+        assert!(e.contains(":1:"), "{e}");
+        let e = err("exclude = \"docs/**\"\n");
+        assert!(e.contains(":1:"), "{e}");
+        let e = err("exclude = [\"a\", \"b[\"]\n");
+        assert!(e.contains(":1:") && e.contains("exclude"), "{e}");
+        let e = err("prereleases = \"yes\"\n");
+        assert!(e.contains(":1:"), "{e}");
+        let e = err("[check]\nmax_unreleased_days = -1\n");
+        assert!(e.contains(":2:"), "{e}");
+        let e = err("this is not toml");
+        assert!(e.contains(":1:"), "{e}");
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let file = parse(
+            "tag_pattern = '^r(?P<version>\\d+\\.\\d+)$'\nsince = \"2020-01-01\"\nexclude = [\"docs/**\"]\nformat = \"json\"\ncomponent_depth = 1\nfailure = \"incident-linked\"\n",
+        )
+        .expect("valid file");
+        let args = SharedArgs {
+            since: Some("2021-01-01".into()),
+            exclude: vec!["*.md".into()],
+            ..SharedArgs::default()
+        };
+        let config = Config::resolve(args, Some(&file)).expect("resolves");
+        assert_eq!(config.since, Some(1_609_459_200)); // the flag's 2021-01-01
+        assert_eq!(config.excludes, ["docs/**", "*.md"]);
+        assert_eq!(config.format, Format::Json);
+        assert!(!config.tag_pattern_is_default);
+        assert!(config.tag_pattern.is_match("r1.2"));
+        assert_eq!(config.component_depth, 1);
+        assert_eq!(config.failure, FailureMode::IncidentLinked);
+        assert_eq!(config.incidents, None);
+
+        let args = SharedArgs {
+            tag_pattern: Some("^x(?P<version>\\d+\\.\\d+)$".into()),
+            format: Some(Format::Csv),
+            failure: Some(FailureMode::Any),
+            ..SharedArgs::default()
+        };
+        let config = Config::resolve(args, Some(&file)).expect("resolves");
+        assert!(config.tag_pattern.is_match("x1.2"));
+        assert!(!config.tag_pattern.is_match("r1.2"));
+        assert_eq!(config.format, Format::Csv);
+        assert_eq!(config.failure, FailureMode::Any);
+    }
+
+    #[test]
+    fn no_file_keeps_the_defaults() {
+        let config = Config::resolve(SharedArgs::default(), None).expect("resolves");
+        assert!(config.tag_pattern_is_default);
+        assert_eq!(config.component_depth, 2);
+        assert_eq!(config.lookback_days, 180);
+        assert_eq!(config.window_days, 90);
+        assert_eq!(
+            FileConfig::load(Path::new("/nonexistent-dir")).ok(),
+            Some(None)
+        );
+    }
+
+    #[test]
+    fn check_flags_override_file_thresholds() {
+        let file = CheckThresholds {
+            max_unreleased_lines: Some(10),
+            max_unreleased_commits: Some(5),
+            max_unreleased_days: None,
+        };
+        let flags = CheckThresholds {
+            max_unreleased_lines: Some(99),
+            ..CheckThresholds::default()
+        };
+        let t = file.overridden_by(flags);
+        assert_eq!(t.max_unreleased_lines, Some(99));
+        assert_eq!(t.max_unreleased_commits, Some(5));
+        assert_eq!(t.max_unreleased_days, None);
+    }
+}
