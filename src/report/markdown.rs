@@ -3,39 +3,16 @@
 
 use std::io::{self, Write};
 
+use super::escape::md_text;
 use super::model::{ReleaseRow, Report};
 use super::text::{kind_word, opt_count, opt_duration, opt_float, opt_percent, p_value, thousands};
 
-/// Text from the repository, safe inside Markdown prose and table cells.
-#[must_use]
-pub fn md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '|' => out.push_str("\\|"),
-            '\n' | '\r' => out.push(' '),
-            // A zero-width joiner after @ and # stops mentions and issue links.
-            '@' => out.push_str("@\u{200d}"),
-            '#' => out.push_str("#\u{200d}"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '~' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            _ => out.push(ch),
-        }
-    }
-    out
-}
-
 /// The whole report.
 pub fn write_report(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "## Release health: {}", md(&r.repository.path))?;
+    writeln!(out, "## Release health: {}", md_text(&r.repository.path))?;
     writeln!(out)?;
     if !r.summary.headline.is_empty() {
-        writeln!(out, "**{}**", md(&r.summary.headline))?;
+        writeln!(out, "**{}**", md_text(&r.summary.headline))?;
         writeln!(out)?;
     }
     let s = &r.summary;
@@ -124,10 +101,10 @@ pub fn write_reverts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             x.commit.short(),
             x.time.format("%Y-%m-%d"),
             kind_word(x.kind),
-            md(x.introduced_in.as_deref().unwrap_or("–")),
+            md_text(x.introduced_in.as_deref().unwrap_or("–")),
             if x.incident_linked { "yes" } else { "" },
             if x.repeat { "yes" } else { "" },
-            md(&x.subject),
+            md_text(&x.subject),
         )?;
     }
     Ok(())
@@ -148,7 +125,7 @@ fn write_release_table(rows: &[ReleaseRow], out: &mut dyn Write) -> io::Result<(
         writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            md(&x.tag),
+            md_text(&x.tag),
             x.time.format("%Y-%m-%d"),
             opt_duration(x.interval_seconds),
             thousands(x.commits),

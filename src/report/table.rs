@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::escape::terminal_text;
 use super::grid::{Align, Grid};
 use super::model::{Cadence, ReleaseRow, Report, RevertKind, RevertRow};
 use super::text::{
@@ -100,7 +101,7 @@ pub fn write_reverts(r: &Report, out: &mut dyn Write, style: Style) -> io::Resul
                 f.time.format("%Y-%m-%d").to_string(),
                 if f.post_release { "yes" } else { "no" }.to_string(),
                 truncate(f.introduced_in.as_deref().unwrap_or("–"), 14),
-                truncate(&f.subject, 50),
+                truncate(&terminal_text(&f.subject), 50),
             ]);
         }
         g.write(out, style.color)?;
@@ -235,7 +236,7 @@ fn revert_grid(rows: &[&RevertRow]) -> Grid {
             truncate(x.introduced_in.as_deref().unwrap_or("–"), 14),
             if x.incident_linked { "yes" } else { "" }.to_string(),
             if x.repeat { "yes" } else { "" }.to_string(),
-            truncate(&x.subject, 36),
+            truncate(&terminal_text(&x.subject), 36),
         ]);
     }
     g
@@ -364,7 +365,7 @@ fn release_grid(rows: &[ReleaseRow]) -> Grid {
     ]);
     for r in rows {
         g.row(vec![
-            truncate(&r.tag, 18),
+            truncate(&terminal_text(&r.tag), 18),
             r.time.format("%Y-%m-%d").to_string(),
             opt_duration(r.interval_seconds),
             thousands(r.commits),
