@@ -9,4 +9,5 @@ mod hook;
 mod pr;
 mod releases;
 mod repository;
+mod reverts;
 mod streams;
