@@ -7,7 +7,7 @@ use super::grid::{Align, Grid};
 use super::model::{Cadence, ReleaseRow, Report, RevertKind, RevertRow};
 use super::text::{
     duration, kind_word, opt_count, opt_duration, opt_float, opt_percent, p_value, plural,
-    thousands, truncate,
+    thousands, truncate, wrap,
 };
 
 /// How many releases the report lists (the `releases` command lists all).
@@ -292,7 +292,9 @@ fn write_header(r: &Report, out: &mut dyn Write, style: Style) -> io::Result<()>
     }
     if !r.summary.headline.is_empty() {
         writeln!(out)?;
-        writeln!(out, "  {}", style.bold(&r.summary.headline))?;
+        for line in wrap(&r.summary.headline, 96) {
+            writeln!(out, "  {}", style.bold(&line))?;
+        }
     }
     Ok(())
 }
@@ -397,8 +399,8 @@ fn write_excluded(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             "none changed in these releases".to_string()
         } else {
             format!(
-                "{} file changes, {} lines",
-                thousands(e.files),
+                "{}, {} lines",
+                plural(e.files, "file change", "file changes"),
                 thousands(e.lines)
             )
         };

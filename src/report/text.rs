@@ -128,6 +128,27 @@ pub fn kind_word(kind: RevertKind) -> &'static str {
     }
 }
 
+/// Splits `text` into lines of at most `width` characters at spaces (a longer word gets a
+/// line of its own).
+#[must_use]
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Cuts `text` to `width` characters, ending in `…` when cut.
 #[must_use]
 pub fn truncate(text: &str, width: usize) -> String {
@@ -156,5 +177,7 @@ mod tests {
         assert_eq!(percent(0.31), "31%");
         assert_eq!(percent(0.083), "8.3%");
         assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(wrap("aa bb cc dd", 5), ["aa bb", "cc dd"]);
+        assert_eq!(wrap("a verylongword b", 4), ["a", "verylongword", "b"]);
     }
 }

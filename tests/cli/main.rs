@@ -10,4 +10,5 @@ mod pr;
 mod releases;
 mod repository;
 mod reverts;
+mod snapshots_report;
 mod streams;
