@@ -80,7 +80,8 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
         }
     }
     let bar = crate::progress::bar(requests.len() as u64, "measuring", config.quiet);
-    let (stats, diff_warnings) = git::diff::measure(&repo.git_dir, &requests, &rules, cache.as_deref(), &bar)?;
+    let (stats, diff_warnings) =
+        git::diff::measure(&repo.git_dir, &requests, &rules, cache.as_deref(), &bar)?;
     bar.finish_and_clear();
     warnings.extend(diff_warnings);
 
