@@ -290,7 +290,6 @@ fn digest(changes: &[Change], swap: bool) -> [u8; 20] {
 mod tests {
     use super::*;
     use crate::analysis::reverts::inverse_pairs;
-    use git2::{Signature, Time};
 
     /// Commits `files` (path → content; `None` deletes) on top of HEAD at time `t`.
     fn commit(repo: &Repository, t: i64, msg: &str, files: &[(&str, Option<&str>)]) -> Oid {
@@ -301,50 +300,20 @@ mod tests {
         commit_modes(repo, t, msg, &entries)
     }
 
-    /// Like [`commit`], with a file mode per file.
+    /// Like [`commit`], with a file mode per file; moves HEAD to the new commit.
     fn commit_modes(
         repo: &Repository,
         t: i64,
         msg: &str,
         files: &[(&str, Option<(&str, u32)>)],
     ) -> Oid {
-        let sig = Signature::new("A U Thor", "a@example.com", &Time::new(t, 0)).expect("sig");
         let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-        let mut index = repo.index().expect("index");
-        if let Some(p) = &parent {
-            index
-                .read_tree(&p.tree().expect("tree"))
-                .expect("read tree");
-        }
-        for (path, content) in files {
-            match content {
-                Some((text, mode)) => {
-                    let blob = repo.blob(text.as_bytes()).expect("blob");
-                    let entry = git2::IndexEntry {
-                        ctime: git2::IndexTime::new(0, 0),
-                        mtime: git2::IndexTime::new(0, 0),
-                        dev: 0,
-                        ino: 0,
-                        mode: *mode,
-                        uid: 0,
-                        gid: 0,
-                        file_size: 0,
-                        id: blob,
-                        flags: 0,
-                        flags_extended: 0,
-                        path: path.as_bytes().to_vec(),
-                    };
-                    index.add(&entry).expect("add");
-                }
-                None => index.remove_path(Path::new(path)).expect("remove"),
-            }
-        }
-        let tree = repo
-            .find_tree(index.write_tree().expect("write tree"))
-            .expect("tree");
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        repo.commit(Some("HEAD"), &sig, &sig, msg, &tree, &parents)
-            .expect("commit")
+        let parents: Vec<Oid> = parent.iter().map(git2::Commit::id).collect();
+        let id = crate::git::testing::commit_files(repo, t, msg, files, &parents);
+        repo.reference("refs/heads/main", id, true, "test")
+            .expect("ref");
+        repo.set_head("refs/heads/main").expect("head");
+        id
     }
 
     #[test]

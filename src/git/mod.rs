@@ -9,6 +9,8 @@ pub mod hooks;
 pub mod inverse;
 pub mod paths;
 pub mod tags;
+#[cfg(test)]
+pub mod testing;
 pub mod unreleased;
 
 use std::path::{Path, PathBuf};

@@ -323,43 +323,13 @@ mod tests {
 
         fn commit(&mut self, file: &str, body: &str, parents: &[git2::Oid]) -> git2::Oid {
             self.t += 3600;
-            let sig = git2::Signature::new("A", "a@example.com", &git2::Time::new(self.t, 0))
-                .expect("sig");
-            let mut index = git2::Index::new().expect("index");
-            if let Some(p) = parents.first() {
-                let tree = self
-                    .repo
-                    .find_commit(*p)
-                    .and_then(|c| c.tree())
-                    .expect("tree");
-                index.read_tree(&tree).expect("read tree");
-            }
-            let blob = self.repo.blob(body.as_bytes()).expect("blob");
-            let entry = git2::IndexEntry {
-                ctime: git2::IndexTime::new(0, 0),
-                mtime: git2::IndexTime::new(0, 0),
-                dev: 0,
-                ino: 0,
-                mode: 0o100_644,
-                uid: 0,
-                gid: 0,
-                file_size: 0,
-                id: blob,
-                flags: 0,
-                flags_extended: 0,
-                path: file.as_bytes().to_vec(),
-            };
-            index.add(&entry).expect("add");
-            let tree_id = index.write_tree_to(&self.repo).expect("tree");
-            let tree = self.repo.find_tree(tree_id).expect("tree");
-            let parents: Vec<git2::Commit> = parents
-                .iter()
-                .map(|p| self.repo.find_commit(*p).expect("parent"))
-                .collect();
-            let refs: Vec<&git2::Commit> = parents.iter().collect();
-            self.repo
-                .commit(None, &sig, &sig, file, &tree, &refs)
-                .expect("commit")
+            crate::git::testing::commit_files(
+                &self.repo,
+                self.t,
+                file,
+                &[(file, Some((body, 0o100_644)))],
+                parents,
+            )
         }
     }
 
