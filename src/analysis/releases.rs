@@ -294,8 +294,8 @@ fn attribute(releases: &[Release], members: &[usize], history: &History) -> Vec<
     owner
 }
 
-/// For each of `members` (release order, one stream): the latest earlier member whose commit
-/// is an ancestor of (or equal to) its own.
+/// For each of `members` (release order, one stream): its previous release, as
+/// [`pick_previous`] chooses it.
 ///
 /// One pass from parents to children carries, per commit, the set of member tips it reaches
 /// (a bitset), so every ancestry question is answered at once.
@@ -339,29 +339,36 @@ fn previous_releases(
             let c = releases[m].commit_idx as usize;
             let set = &bits[c * words..c * words + words];
             let ancestors = (0..k).filter(|&j| set[j / 64] >> (j % 64) & 1 == 1);
-            pick_previous(releases, m, ancestors.map(|j| members[j]))
+            pick_previous(releases, m, &members[..k], ancestors.map(|j| members[j]))
         })
         .collect()
 }
 
-/// Chooses the previous release among `ancestors` (earlier in release order, each an ancestor
-/// of `this`): the highest version below this release's version, else the latest.
+/// Chooses the previous release of `this` among the `earlier` releases of its stream (release
+/// order): the one with the highest version below its own (ties: the later); when versions
+/// do not say (deploys), or none is lower, the latest of `ancestors` (earlier releases whose
+/// commit is an ancestor of this one's), as PRODUCT.md defines it.
 ///
-/// PRODUCT.md says "the latest ancestor". That breaks on projects that merge maintenance
-/// branches forward (tokio merges `tokio-1.47.5` into the 1.51 line): the latest ancestor of
-/// 1.51.3 is then 1.47.5, and its "size" spans four minor versions. Among ancestors, the
-/// highest lower version is what people mean by "the release before"; on histories without
-/// forward merges both rules pick the same release.
+/// PRODUCT.md's "latest ancestor" alone fails real histories in two ways, both documented in
+/// the README:
+/// - projects that tag every release on a stable branch (rails): the only ancestors of
+///   `v7.2.0` on the main line are releases from 2009, so every `X.Y.0` would be measured
+///   against `v2.3.2.1` — 800,000 lines;
+/// - projects that merge maintenance releases forward (tokio merges `tokio-1.47.5` into its
+///   1.51 line): the latest ancestor of 1.51.3 would be 1.47.5.
+///
+/// The highest lower version keeps what the spec's example wants — a `1.4.3` cut after
+/// `2.0.0` follows `1.4.2` — and on linear histories picks the same release as the spec.
 fn pick_previous(
     releases: &[Release],
     this: usize,
-    ancestors: impl DoubleEndedIterator<Item = usize> + Clone,
+    earlier: &[usize],
+    ancestors: impl DoubleEndedIterator<Item = usize>,
 ) -> Option<usize> {
     let version = releases[this].point.version.as_ref();
-    let below = ancestors.clone().filter(|&a| {
+    let below = earlier.iter().copied().filter(|&a| {
         matches!((releases[a].point.version.as_ref(), version), (Some(v), Some(mine)) if v < mine)
     });
-    // Ties on version: the later one in release order.
     below
         .max_by(|&a, &b| {
             releases[a]
@@ -624,6 +631,49 @@ mod tests {
         assert_eq!(name(set.releases[2].previous), Some("v1.47.4".into()));
         // The forward-merged fix shipped first in 1.47.5; 1.51.3 ships only the merge.
         assert_eq!(set.releases[3].commits.len(), 1);
+    }
+
+    /// rails tags every release on a stable branch; the main line holds no release since 2009.
+    ///
+    /// ```text
+    ///   1 (v2.3.2) ─ 2 ──────── 4 ─ (main)
+    ///                └ 3 (v7.1.0)  └ 5 (v7.2.0)
+    /// ```
+    #[test]
+    fn releases_tagged_on_stable_branches_follow_the_previous_version_not_an_old_ancestor() {
+        let h = history(&[(5, &[4]), (4, &[2]), (3, &[2]), (2, &[1]), (1, &[])]);
+        let points = release_points(
+            &[
+                tag("v2.3.2", 1, 10),
+                tag("v7.1.0", 3, 20),
+                tag("v7.2.0", 5, 30),
+            ],
+            &default_pattern(),
+            false,
+        );
+        let set = place_releases(points, &h);
+        assert_eq!(set.releases[2].point.name, "v7.2.0");
+        assert_eq!(set.releases[2].previous, Some(1));
+        // Its commits are still those no earlier release reached: 4 and 5.
+        assert_eq!(set.releases[2].commits.len(), 2);
+    }
+
+    /// Without versions (deploys), the previous deploy is the latest ancestor.
+    #[test]
+    fn without_versions_the_latest_ancestor_is_previous() {
+        let h = history(&[(3, &[2]), (2, &[1]), (1, &[])]);
+        let point = |n: u8, t: i64| ReleasePoint {
+            name: format!("d{n}"),
+            other_names: Vec::new(),
+            version: None,
+            stream: String::new(),
+            commit: id(n),
+            time: t,
+        };
+        let set = place_releases(vec![point(1, 10), point(3, 20), point(2, 30)], &h);
+        assert_eq!(set.releases[1].previous, Some(0));
+        // d2 was deployed after d3; of the earlier deploys only d1 is its ancestor.
+        assert_eq!(set.releases[2].previous, Some(0));
     }
 
     #[test]

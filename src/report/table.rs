@@ -144,13 +144,13 @@ fn write_size_vs_failure(r: &Report, out: &mut dyn Write, style: Style) -> io::R
         .map_or_else(String::new, |[lo, hi]| format!(" (95% CI {lo:.2}–{hi:.2})"));
     writeln!(
         out,
-        "  AUC {} ({}) · Spearman rho {} · risk ratio Q4/Q1 {}{ci} · restore vs size rho {}",
+        "  AUC {} ({}) · Spearman rho {} · restore vs size rho {}",
         opt_float(s.auc),
         s.p_value.map_or_else(|| "p –".to_string(), p_value),
         opt_float(s.spearman_rho),
-        opt_float(s.risk_ratio),
         opt_float(s.restore_vs_size_rho),
-    )
+    )?;
+    writeln!(out, "  risk ratio Q4/Q1 {}{ci}", opt_float(s.risk_ratio))
 }
 
 fn write_revert_summary(r: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -199,21 +199,26 @@ fn write_revert_summary(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     let rep = &s.repeat_incidents;
     if rep.incidents > 0 {
-        writeln!(
-            out,
-            "  repeat incidents: {} of {} post-release reverts ({}) hit a component reverted in the {} days before",
+        let text = format!(
+            "repeat incidents: {} of {} post-release reverts ({}) hit a component reverted in the {} \
+             days before",
             thousands(rep.repeats),
             thousands(rep.incidents),
             opt_percent(rep.rate),
             r.settings.lookback_days,
-        )?;
+        );
         let top: Vec<String> = rep
             .top_components
             .iter()
             .take(5)
-            .map(|t| format!("{} ({})", t.component, t.incidents))
+            .map(|t| format!("{} ({})", terminal_text(&t.component), t.incidents))
             .collect();
-        writeln!(out, "  most-hit components: {}", top.join(", "))?;
+        for line in wrap(&text, 96).into_iter().chain(wrap(
+            &format!("most-hit components: {}", top.join(", ")),
+            96,
+        )) {
+            writeln!(out, "  {line}")?;
+        }
     }
     Ok(())
 }
