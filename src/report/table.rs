@@ -101,7 +101,7 @@ pub fn write_reverts(r: &Report, out: &mut dyn Write, style: Style) -> io::Resul
                 f.time.format("%Y-%m-%d").to_string(),
                 if f.post_release { "yes" } else { "no" }.to_string(),
                 truncate(f.introduced_in.as_deref().unwrap_or("–"), 14),
-                truncate(&terminal_text(&f.subject), 50),
+                truncate(&terminal_text(&f.subject), 44),
             ]);
         }
         g.write(out, style.color)?;
@@ -241,7 +241,7 @@ fn revert_grid(rows: &[&RevertRow]) -> Grid {
             truncate(x.introduced_in.as_deref().unwrap_or("–"), 14),
             if x.incident_linked { "yes" } else { "" }.to_string(),
             if x.repeat { "yes" } else { "" }.to_string(),
-            truncate(&terminal_text(&x.subject), 36),
+            truncate(&terminal_text(&x.subject), 30),
         ]);
     }
     g
