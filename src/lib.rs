@@ -53,8 +53,8 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
         cli::Command::Generate(args) => return commands::generate::run(args.what),
         cli::Command::Reverts => report::View::Reverts,
     };
-    let (config, _) = commands::load_config(cli.shared)?;
-    let report = pipeline::analyse(&config, now)?;
+    let (repo, config, _) = commands::load(cli.shared)?;
+    let report = pipeline::analyse(&repo, &config, now)?;
     pipeline::print_warnings(&report.warnings, config.quiet);
     emit(|out| report::render(&report, view, config.format, use_color(config.color), out))?;
     Ok(Outcome::Success)

@@ -10,10 +10,9 @@ use crate::git::diff::DiffRequest;
 use crate::git::{self, Repo};
 use crate::report::model::Report;
 
-/// Reads the repository that `config` names and analyses it as of `now` (seconds).
-pub fn analyse(config: &Config, now: i64) -> Result<Report> {
-    let repo = Repo::discover(config.repo.as_deref())?;
-    let facts = read_facts(&repo, config)?;
+/// Analyses the opened repository as of `now` (seconds).
+pub fn analyse(repo: &Repo, config: &Config, now: i64) -> Result<Report> {
+    let facts = read_facts(repo, config)?;
     Ok(analysis::analyse(&facts, config, now))
 }
 

@@ -19,9 +19,3 @@ pub fn load(args: SharedArgs) -> Result<(Repo, Config, Option<FileConfig>)> {
     let config = Config::resolve(args, file.as_ref())?;
     Ok((repo, config, file))
 }
-
-/// [`load`] without the repository, for commands that open it themselves.
-pub fn load_config(args: SharedArgs) -> Result<(Config, Option<FileConfig>)> {
-    let (_, config, file) = load(args)?;
-    Ok((config, file))
-}

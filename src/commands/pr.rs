@@ -118,7 +118,7 @@ pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
     let (on_base, w) = super::check::measure(&repo, &config, base, now)?;
     warnings.extend(w);
 
-    let report = crate::pipeline::analyse(&config, now)?;
+    let report = crate::pipeline::analyse(&repo, &config, now)?;
     let mut all_warnings: Vec<String> = warnings.into_iter().map(|w| w.0).collect();
     all_warnings.extend(report.warnings.iter().cloned());
     crate::pipeline::print_warnings(&all_warnings, config.quiet);
