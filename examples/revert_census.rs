@@ -80,6 +80,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let digests = git::inverse::change_digests(
             &repo.git_dir,
             &history,
+            None, // uncached: this census times the walk itself
             &indicatif::ProgressBar::hidden(),
         )?;
         let pairs = inverse_pairs(&history, &digests);

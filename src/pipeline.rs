@@ -95,7 +95,9 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
         None => crate::incidents::Incidents::default(),
     };
     let bar = crate::progress::bar(git::inverse::work(&history), "reverts", config.quiet);
-    let digests = git::inverse::change_digests(&repo.git_dir, &history, &bar)?;
+    let digest_cache = cache.as_deref().map(git::cache::digest_cache_path);
+    let digests =
+        git::inverse::change_digests(&repo.git_dir, &history, digest_cache.as_deref(), &bar)?;
     bar.finish_and_clear();
     let pairs = reverts::inverse_pairs(&history, &digests);
     let revert_analysis = reverts::analyse_reverts(

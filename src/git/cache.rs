@@ -1,11 +1,15 @@
-//! The size cache: measured diffs keyed by (old, new, rules commit, rules fingerprint), so a
-//! warm run does not diff at all.
+//! The caches of a repository: measured diffs keyed by (old, new, rules commit, rules
+//! fingerprint), so a warm run does not diff at all, and the change digests of commits keyed
+//! by commit id (a commit fixes its tree and its first parent's), so a warm run does not walk
+//! trees to find inverse commits.
 //!
 //! It lives outside the user's repository (git-cadence never writes there):
 //! `$XDG_CACHE_HOME/git-cadence/` (else `$HOME/.cache/git-cadence/`), one file per repository
-//! named by a hash of its canonical git directory. The key holds the commit whose
+//! and kind named by a hash of its canonical git directory (`.diffcache`, `.digestcache`). The key holds the commit whose
 //! `.gitattributes` were read, not the rules read from it: a commit id fixes its tree and so
 //! its attributes, and a change in how git-cadence reads them bumps [`FORMAT_VERSION`].
+//! Both files share one layout ([`Store`]): a 16-byte magic naming the kind, a format
+//! version, the entry count, the entries sorted by key, and an FNV-1a checksum of it all.
 //! The cache is only a cache: a corrupt or foreign file is ignored (and rewritten), an
 //! unwritable directory is skipped silently, writes are atomic (temporary file + rename).
 
@@ -14,13 +18,52 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::exclude::Fnv;
-use crate::facts::{CommitId, DiffStats};
+use crate::facts::{ChangeDigest, CommitId, DiffStats};
 
-/// Bumped whenever the meaning of a stored entry changes (diff rules, attribute reading,
+/// Bumped whenever the meaning of a stored diff entry changes (diff rules, attribute reading,
 /// layout).
 pub const FORMAT_VERSION: u32 = 1;
 
-const MAGIC: &[u8; 16] = b"git-cadence-diff";
+/// Bumped whenever the meaning of a stored change digest changes (what
+/// [`crate::git::inverse`] hashes, layout).
+pub const DIGEST_FORMAT_VERSION: u32 = 1;
+
+/// What one kind of cache file holds and how its entries are written: the key and value
+/// types, the magic and version of its header, and the encoding of one entry.
+pub trait Format {
+    type Key: Copy + Eq + std::hash::Hash + Ord + std::fmt::Debug;
+    type Value: std::fmt::Debug;
+    const MAGIC: &'static [u8; 16];
+    const VERSION: u32;
+    /// Bytes per entry, to size the output buffer.
+    const SIZE_HINT: usize;
+    fn encode(key: &Self::Key, value: &Self::Value, out: &mut Vec<u8>);
+    /// One entry, or `None` when the bytes do not hold one (a corrupt file).
+    fn decode(r: &mut Reader<'_>) -> Option<(Self::Key, Self::Value)>;
+}
+
+/// A cache file of one [`Format`], in memory.
+#[derive(Debug)]
+pub struct Store<F: Format> {
+    path: PathBuf,
+    entries: HashMap<F::Key, F::Value>,
+    dirty: bool,
+}
+
+/// The size cache: measured diffs.
+pub type Cache = Store<Diffs>;
+
+/// The digest cache: each commit's change digest against its first parent, `None` for a
+/// commit that changes nothing.
+pub type DigestCache = Store<Digests>;
+
+/// The [`Format`] of the size cache.
+#[derive(Debug)]
+pub enum Diffs {}
+
+/// The [`Format`] of the digest cache.
+#[derive(Debug)]
+pub enum Digests {}
 
 /// What one measured diff is stored under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -30,6 +73,23 @@ pub struct Key {
     pub rules_from: CommitId,
     /// [`crate::exclude::SizeRules::fingerprint`].
     pub rules: u64,
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.new, self.old, self.rules_from, self.rules).cmp(&(
+            other.new,
+            other.old,
+            other.rules_from,
+            other.rules,
+        ))
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// A blob the object database lacked while measuring.
@@ -49,14 +109,6 @@ pub struct Entry {
     pub missing: Vec<MissingBlob>,
 }
 
-/// The cache of one repository, in memory.
-#[derive(Debug, Default)]
-pub struct Cache {
-    path: PathBuf,
-    entries: HashMap<Key, Entry>,
-    dirty: bool,
-}
-
 /// Where the cache of the repository at `git_dir` lives by default, or `None` when no cache
 /// directory can be found (no `XDG_CACHE_HOME`, `HOME` or `LOCALAPPDATA`).
 #[must_use]
@@ -68,6 +120,13 @@ pub fn default_cache_path(git_dir: &Path) -> Option<PathBuf> {
         var("LOCALAPPDATA"),
         git_dir,
     )
+}
+
+/// The digest cache beside the size cache at `diff_cache` (from [`default_cache_path`]): the
+/// same directory and name, extension `.digestcache`.
+#[must_use]
+pub fn digest_cache_path(diff_cache: &Path) -> PathBuf {
+    diff_cache.with_extension("digestcache")
 }
 
 /// [`default_cache_path`] given the environment: the XDG base directory spec's order (a
@@ -104,14 +163,14 @@ fn cache_path_in(
     )
 }
 
-impl Cache {
+impl<F: Format> Store<F> {
     /// Reads the cache file at `path`; a missing, corrupt or foreign-version file gives an
-    /// empty cache (which the next [`Cache::save`] replaces).
+    /// empty cache (which the next [`Store::save`] replaces).
     #[must_use]
     pub fn load(path: &Path) -> Self {
         let entries = std::fs::read(path)
             .ok()
-            .and_then(|bytes| decode(&bytes))
+            .and_then(|bytes| decode::<F>(&bytes))
             .unwrap_or_default();
         Self {
             path: path.to_path_buf(),
@@ -121,12 +180,12 @@ impl Cache {
     }
 
     #[must_use]
-    pub fn get(&self, key: &Key) -> Option<&Entry> {
+    pub fn get(&self, key: &F::Key) -> Option<&F::Value> {
         self.entries.get(key)
     }
 
-    pub fn insert(&mut self, key: Key, entry: Entry) {
-        self.entries.insert(key, entry);
+    pub fn insert(&mut self, key: F::Key, value: F::Value) {
+        self.entries.insert(key, value);
         self.dirty = true;
     }
 
@@ -162,7 +221,7 @@ impl Cache {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let bytes = encode(&self.entries);
+        let bytes = encode::<F>(&self.entries);
         let result = (|| {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(&bytes)?;
@@ -176,16 +235,82 @@ impl Cache {
     }
 }
 
-fn encode(entries: &HashMap<Key, Entry>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(32 + entries.len() * 120);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+fn encode<F: Format>(entries: &HashMap<F::Key, F::Value>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(36 + entries.len() * F::SIZE_HINT);
+    out.extend_from_slice(F::MAGIC);
+    out.extend_from_slice(&F::VERSION.to_le_bytes());
     out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
     // Sorted, so that the same cache always gives the same bytes.
-    let mut keys: Vec<&Key> = entries.keys().collect();
-    keys.sort_by_key(|k| (k.new, k.old, k.rules_from, k.rules));
+    let mut keys: Vec<&F::Key> = entries.keys().collect();
+    keys.sort_unstable();
     for key in keys {
-        let e = &entries[key];
+        F::encode(key, &entries[key], &mut out);
+    }
+    let mut h = Fnv::new();
+    h.write(&out);
+    out.extend_from_slice(&h.finish().to_le_bytes());
+    out
+}
+
+/// A cursor over the cache bytes; every read is bounds-checked.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.bytes.len() < n {
+            return None;
+        }
+        let (head, tail) = self.bytes.split_at(n);
+        self.bytes = tail;
+        Some(head)
+    }
+    fn byte(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn hash(&mut self) -> Option<[u8; 20]> {
+        self.take(20)?.try_into().ok()
+    }
+    fn id(&mut self) -> Option<CommitId> {
+        Some(CommitId(self.hash()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+fn decode<F: Format>(bytes: &[u8]) -> Option<HashMap<F::Key, F::Value>> {
+    let (body, sum) = bytes.split_at(bytes.len().checked_sub(8)?);
+    let mut h = Fnv::new();
+    h.write(body);
+    if h.finish().to_le_bytes() != sum {
+        return None;
+    }
+    let mut r = Reader { bytes: body };
+    if r.take(F::MAGIC.len())? != F::MAGIC || r.u32()? != F::VERSION {
+        return None;
+    }
+    let count = r.u64()?;
+    let mut entries = HashMap::with_capacity(usize::try_from(count).ok()?.min(1 << 24));
+    for _ in 0..count {
+        let (key, value) = F::decode(&mut r)?;
+        entries.insert(key, value);
+    }
+    r.bytes.is_empty().then_some(entries)
+}
+
+impl Format for Diffs {
+    type Key = Key;
+    type Value = Entry;
+    const MAGIC: &'static [u8; 16] = b"git-cadence-diff";
+    const VERSION: u32 = FORMAT_VERSION;
+    const SIZE_HINT: usize = 120;
+
+    fn encode(key: &Key, e: &Entry, out: &mut Vec<u8>) {
         out.push(u8::from(key.old.is_some()));
         out.extend_from_slice(&key.old.unwrap_or_default().0);
         out.extend_from_slice(&key.new.0);
@@ -209,52 +334,9 @@ fn encode(entries: &HashMap<Key, Entry>) -> Vec<u8> {
             out.extend_from_slice(m.path.as_bytes());
         }
     }
-    let mut h = Fnv::new();
-    h.write(&out);
-    out.extend_from_slice(&h.finish().to_le_bytes());
-    out
-}
 
-/// A cursor over the cache bytes; every read is bounds-checked.
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.bytes.len() < n {
-            return None;
-        }
-        let (head, tail) = self.bytes.split_at(n);
-        self.bytes = tail;
-        Some(head)
-    }
-    fn id(&mut self) -> Option<CommitId> {
-        Some(CommitId(self.take(20)?.try_into().ok()?))
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-}
-
-fn decode(bytes: &[u8]) -> Option<HashMap<Key, Entry>> {
-    let (body, sum) = bytes.split_at(bytes.len().checked_sub(8)?);
-    let mut h = Fnv::new();
-    h.write(body);
-    if h.finish().to_le_bytes() != sum {
-        return None;
-    }
-    let mut r = Reader { bytes: body };
-    if r.take(MAGIC.len())? != MAGIC || r.u32()? != FORMAT_VERSION {
-        return None;
-    }
-    let count = r.u64()?;
-    let mut entries = HashMap::with_capacity(usize::try_from(count).ok()?.min(1 << 24));
-    for _ in 0..count {
-        let has_old = r.take(1)?[0] == 1;
+    fn decode(r: &mut Reader<'_>) -> Option<(Key, Entry)> {
+        let has_old = r.byte()? == 1;
         let old = r.id()?;
         let key = Key {
             old: has_old.then_some(old),
@@ -278,9 +360,46 @@ fn decode(bytes: &[u8]) -> Option<HashMap<Key, Entry>> {
             let path = String::from_utf8(r.take(len)?.to_vec()).ok()?;
             missing.push(MissingBlob { blob, path, commit });
         }
-        entries.insert(key, Entry { stats, missing });
+        Some((key, Entry { stats, missing }))
     }
-    r.bytes.is_empty().then_some(entries)
+}
+
+/// One digest entry: the commit id, then a tag byte — 0: the commit changes nothing (no
+/// digest); 1: a digest; 2: a digest whose changes all delete — and for 1 and 2 the forward
+/// and inverse digests (20 bytes each). 61 bytes per commit that changes something.
+impl Format for Digests {
+    type Key = CommitId;
+    type Value = Option<ChangeDigest>;
+    const MAGIC: &'static [u8; 16] = b"git-cadence-dgst";
+    const VERSION: u32 = DIGEST_FORMAT_VERSION;
+    const SIZE_HINT: usize = 61;
+
+    fn encode(key: &CommitId, value: &Option<ChangeDigest>, out: &mut Vec<u8>) {
+        out.extend_from_slice(&key.0);
+        match value {
+            None => out.push(0),
+            Some(d) => {
+                out.push(if d.deletes_only { 2 } else { 1 });
+                out.extend_from_slice(&d.forward);
+                out.extend_from_slice(&d.inverse);
+            }
+        }
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Option<(CommitId, Option<ChangeDigest>)> {
+        let commit = r.id()?;
+        let value = match r.byte()? {
+            0 => None,
+            tag @ (1 | 2) => Some(ChangeDigest {
+                commit,
+                forward: r.hash()?,
+                inverse: r.hash()?,
+                deletes_only: tag == 2,
+            }),
+            _ => return None,
+        };
+        Some((commit, value))
+    }
 }
 
 #[cfg(test)]
@@ -367,6 +486,49 @@ mod tests {
             assert!(c.save());
             assert_eq!(Cache::load(&path).get(&k), Some(&e));
         }
+    }
+
+    #[test]
+    fn digests_survive_a_round_trip_and_bad_tags_are_corrupt() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = digest_cache_path(&dir.path().join("repo-0123.diffcache"));
+        assert_eq!(
+            path.file_name().and_then(|n| n.to_str()),
+            Some("repo-0123.digestcache")
+        );
+        let digest = |n: u8, deletes_only| ChangeDigest {
+            commit: id(n),
+            forward: [n; 20],
+            inverse: [n + 100; 20],
+            deletes_only,
+        };
+        let mut c = DigestCache::load(&path);
+        c.insert(id(1), Some(digest(1, false)));
+        c.insert(id(2), Some(digest(2, true)));
+        c.insert(id(3), None);
+        assert!(c.save());
+        let back = DigestCache::load(&path);
+        assert_eq!(back.len(), 3);
+        assert_eq!(back.get(&id(1)), Some(&Some(digest(1, false))));
+        assert_eq!(back.get(&id(2)), Some(&Some(digest(2, true))));
+        assert_eq!(back.get(&id(3)), Some(&None));
+        assert_eq!(back.get(&id(4)), None);
+        // 28 header bytes, 20 id bytes, then the tag; an unknown tag with a valid checksum
+        // still reads as corrupt.
+        let mut bytes = std::fs::read(&path).expect("written");
+        bytes[48] = 7;
+        let body = bytes.len() - 8;
+        let mut h = Fnv::new();
+        h.write(&bytes[..body]);
+        bytes[body..].copy_from_slice(&h.finish().to_le_bytes());
+        std::fs::write(&path, &bytes).expect("write");
+        assert!(DigestCache::load(&path).is_empty());
+        // A diff cache is not a digest cache.
+        let mut diffs = Cache::load(&path.with_extension("diffcache"));
+        let (k, e) = sample();
+        diffs.insert(k, e);
+        assert!(diffs.save());
+        assert!(DigestCache::load(&path.with_extension("diffcache")).is_empty());
     }
 
     #[test]
