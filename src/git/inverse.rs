@@ -49,8 +49,9 @@ pub fn work(history: &History) -> u64 {
 ///
 /// Cost: a walk of the two trees of each uncached commit that skips equal subtrees and reads
 /// no blob. Measured on rails (160,769 commits, every ref), 2 shared cores: 12–14 s cold,
-/// where `git log --all --no-merges --raw` takes 6.8 s; warm, reading the 10 MB cache file
-/// instead takes well under a second.
+/// where `git log --all --no-merges --raw` takes 6.8 s. Warm, the cache (5.5 MB for the
+/// ~89,700 non-merge commits behind rails' tags) replaces the walk: a whole warm
+/// `git cadence report` on rails went from 6.3–8.5 s to 2.4 s.
 pub fn change_digests(
     git_dir: &Path,
     history: &History,
