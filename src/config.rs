@@ -93,6 +93,14 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Whether a release at `time` (seconds) is inside `--since`/`--until`.
+    #[must_use]
+    pub fn in_window(&self, time: i64) -> bool {
+        self.since.is_none_or(|s| time >= s) && self.until.is_none_or(|u| time <= u)
+    }
+}
+
 /// Compiles a user-supplied regex, naming it in the error.
 pub fn compile(what: &'static str, pattern: &str) -> Result<Regex> {
     Regex::new(pattern).map_err(|e| Error::BadPattern {

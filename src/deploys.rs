@@ -38,6 +38,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Deploy>> {
         line,
         message,
     };
+    // Spreadsheets write a byte-order mark first.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') {
         let values: Vec<serde_json::Value> =
@@ -92,7 +94,7 @@ fn from_json(v: &serde_json::Value, line: usize) -> std::result::Result<Deploy, 
     let field = |name: &str| v.get(name).and_then(serde_json::Value::as_str);
     let commit = field("commit").ok_or("missing string field `commit`")?;
     let time = match v.get("time") {
-        Some(serde_json::Value::Number(n)) => n.as_i64().ok_or("`time` is not whole seconds")?,
+        Some(serde_json::Value::Number(n)) => parse_time(&n.to_string())?,
         Some(serde_json::Value::String(s)) => parse_time(s)?,
         _ => return Err("missing field `time` (RFC 3339, YYYY-MM-DD or Unix seconds)".into()),
     };
@@ -104,8 +106,21 @@ fn from_json(v: &serde_json::Value, line: usize) -> std::result::Result<Deploy, 
     })
 }
 
-/// RFC 3339, `YYYY-MM-DD` or Unix seconds.
+/// Earliest and latest deploy times accepted: 1970-01-01 to 9999-12-31 (UTC). Anything
+/// outside is a typo, and would make intervals and cadence windows meaningless.
+const TIME_RANGE: std::ops::RangeInclusive<i64> = 0..=253_402_300_799;
+
+/// RFC 3339, `YYYY-MM-DD` or Unix seconds, between 1970 and 9999.
 fn parse_time(text: &str) -> std::result::Result<i64, String> {
+    let t = parse_any_time(text)?;
+    if TIME_RANGE.contains(&t) {
+        Ok(t)
+    } else {
+        Err(format!("`{text}` is outside the years 1970 to 9999"))
+    }
+}
+
+fn parse_any_time(text: &str) -> std::result::Result<i64, String> {
     if let Ok(secs) = text.parse::<i64>() {
         return Ok(secs);
     }
@@ -146,6 +161,16 @@ mod tests {
         assert_eq!(lines[0].time, 1_704_153_600);
         let array = p("[{\"commit\":\"abc\",\"time\":1704153600}]").unwrap_or_default();
         assert_eq!(array[0].commit, "abc");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_absurd_times_are_bad_rows() {
+        let d = p("\u{feff}commit,time\nabc,2024-01-02\n").unwrap_or_default();
+        assert_eq!(d.len(), 1);
+        // Reported by review: i64::MIN wrapped the interval and printed 1970 dates.
+        let err = p("abc,-9223372036854775808\n").err().map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("deploys.csv:1:") && e.contains("1970 to 9999")));
+        assert!(p("[{\"commit\":\"a\",\"time\":99999999999999}]").is_err());
     }
 
     #[test]

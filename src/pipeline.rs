@@ -45,13 +45,11 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
 
     // Sizes: each release against its previous one; churn: each non-merge commit of a
     // release against its first parent, with the release's attributes deciding exclusions.
-    let in_window =
-        |t: i64| config.since.is_none_or(|s| t >= s) && config.until.is_none_or(|u| t <= u);
     let mut requests = Vec::new();
     let mut size_slot = vec![None; releases.releases.len()];
     let mut churn_slots: Vec<(usize, usize)> = Vec::new();
     for (i, r) in releases.releases.iter().enumerate() {
-        if !in_window(r.point.time) {
+        if !config.in_window(r.point.time) {
             continue;
         }
         if let Some(p) = r.previous {

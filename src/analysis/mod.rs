@@ -195,8 +195,7 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
                 .get(i)
                 .cloned()
                 .unwrap_or_default();
-            let in_window = config.since.is_none_or(|s| r.point.time >= s)
-                && config.until.is_none_or(|u| r.point.time <= u);
+            let in_window = config.in_window(r.point.time);
             ReleaseRow {
                 tag: r.point.name.clone(),
                 other_tags: r.point.other_names.clone(),

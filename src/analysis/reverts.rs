@@ -43,9 +43,9 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
 use regex::Regex;
 
+use crate::analysis::cadence::to_time;
 use crate::analysis::releases::ReleaseSet;
 use crate::analysis::stats::median_i64;
 use crate::cli::FailureMode;
@@ -495,10 +495,6 @@ fn ancestors(history: &History, c: CommitIdx) -> Vec<bool> {
         }
     }
     seen
-}
-
-fn to_time(t: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(t, 0).unwrap_or_default()
 }
 
 /// Incident references of a revert: texts the pattern matches, ids of the incidents file

@@ -189,11 +189,9 @@ fn cached_release_sizes(
     }
     let cache = crate::git::cache::Cache::load(&path);
     let fingerprint = rules.fingerprint();
-    let in_window =
-        |t: i64| config.since.is_none_or(|s| t >= s) && config.until.is_none_or(|u| t <= u);
     let mut sizes = Vec::new();
     for (i, r) in points.iter().enumerate() {
-        if !in_window(r.time) {
+        if !config.in_window(r.time) {
             continue;
         }
         let found = points[..i].iter().rev().find_map(|p| {

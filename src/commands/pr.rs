@@ -153,14 +153,7 @@ pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
 pub fn components(paths: &[String], depth: usize) -> Vec<String> {
     let set: BTreeSet<String> = paths
         .iter()
-        .map(|p| {
-            let parts: Vec<&str> = p.split('/').collect();
-            if parts.len() == 1 {
-                p.clone()
-            } else {
-                parts[..(parts.len() - 1).min(depth.max(1))].join("/")
-            }
-        })
+        .map(|p| crate::analysis::repeats::component(p, depth))
         .collect();
     set.into_iter().collect()
 }

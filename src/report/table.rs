@@ -418,7 +418,11 @@ fn write_excluded(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     if !r.warnings.is_empty() {
-        writeln!(out, "{} warning(s), printed on stderr.", r.warnings.len())?;
+        writeln!(
+            out,
+            "{} (on stderr unless --quiet; `warnings` in the JSON).",
+            plural(r.warnings.len() as u64, "warning", "warnings")
+        )?;
     }
     Ok(())
 }
