@@ -129,6 +129,8 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
 pub fn deploy_points(repo: &Repo, path: &std::path::Path) -> Result<Vec<ReleasePoint>> {
     let deploys = crate::deploys::read(path)?;
     let mut points: Vec<ReleasePoint> = Vec::new();
+    let mut seen: std::collections::HashMap<(String, crate::facts::CommitId), usize> =
+        std::collections::HashMap::new();
     for d in deploys {
         let commit =
             repo.resolve_commit(&d.commit)
@@ -139,13 +141,11 @@ pub fn deploy_points(repo: &Repo, path: &std::path::Path) -> Result<Vec<ReleaseP
                 })?;
         // The same commit deployed again to one environment is one release, dated by the
         // first deploy (like two tags on one commit).
-        if let Some(p) = points
-            .iter_mut()
-            .find(|p| p.commit == commit && p.stream == d.environment)
-        {
-            p.time = p.time.min(d.time);
+        if let Some(&i) = seen.get(&(d.environment.clone(), commit)) {
+            points[i].time = points[i].time.min(d.time);
             continue;
         }
+        seen.insert((d.environment.clone(), commit), points.len());
         let name = if d.environment.is_empty() {
             commit.short()
         } else {

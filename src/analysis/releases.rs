@@ -339,13 +339,22 @@ fn previous_releases(
             let c = releases[m].commit_idx as usize;
             let set = &bits[c * words..c * words + words];
             let ancestors = (0..k).filter(|&j| set[j / 64] >> (j % 64) & 1 == 1);
-            pick_previous(releases, m, &members[..k], ancestors.map(|j| members[j]))
+            // An earlier release built on top of this one's commit cannot come before it.
+            let not_descendants: Vec<usize> = (0..k)
+                .filter(|&j| {
+                    let cj = releases[members[j]].commit_idx as usize;
+                    bits[cj * words + k / 64] >> (k % 64) & 1 == 0
+                })
+                .map(|j| members[j])
+                .collect();
+            pick_previous(releases, m, &not_descendants, ancestors.map(|j| members[j]))
         })
         .collect()
 }
 
 /// Chooses the previous release of `this` among the `earlier` releases of its stream (release
-/// order): the one with the highest version below its own (ties: the later); when versions
+/// order; none whose commit descends from this one's): the one with the highest version
+/// below its own (ties: the later); when versions
 /// do not say (deploys), or none is lower, the latest of `ancestors` (earlier releases whose
 /// commit is an ancestor of this one's), as PRODUCT.md defines it.
 ///
@@ -656,6 +665,22 @@ mod tests {
         assert_eq!(set.releases[2].previous, Some(1));
         // Its commits are still those no earlier release reached: 4 and 5.
         assert_eq!(set.releases[2].commits.len(), 2);
+    }
+
+    /// Reported by review: `v01.2` on the root and `v1.1` on its child, tagged in the same
+    /// second, made the child the previous release of its own parent.
+    #[test]
+    fn a_release_on_a_descendant_commit_is_never_previous() {
+        let h = history(&[(2, &[1]), (1, &[])]);
+        let points = release_points(
+            &[tag("v1.1", 2, 10), tag("v01.2", 1, 10)],
+            &default_pattern(),
+            false,
+        );
+        let set = place_releases(points, &h);
+        let by = |n: &str| set.releases.iter().position(|r| r.point.name == n);
+        let v12 = by("v01.2").unwrap_or_default();
+        assert_eq!(set.releases[v12].previous, None);
     }
 
     /// Without versions (deploys), the previous deploy is the latest ancestor.
