@@ -5,7 +5,7 @@ use crate::analysis::releases::{place_releases, release_points, sort_release_ord
 use crate::analysis::{self, reverts, Facts};
 use crate::config::Config;
 use crate::error::Result;
-use crate::facts::DiffStats;
+use crate::facts::{DiffStats, Warning};
 use crate::git::diff::DiffRequest;
 use crate::git::{self, Repo};
 use crate::report::model::Report;
@@ -27,14 +27,8 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
         git::cache::default_cache_path(&repo.git_dir)
     };
     let head = repo.head()?;
-    let points = if let Some(path) = &config.deploys {
-        deploy_points(repo, path)?
-    } else {
-        let pattern = &config.tag_pattern;
-        let (tags, tag_warnings) = git::tags::read_tags(repo, |name| pattern.is_match(name))?;
-        warnings.extend(tag_warnings);
-        release_points(&tags, pattern, config.prereleases)
-    };
+    let (points, point_warnings) = release_points_of(repo, config)?;
+    warnings.extend(point_warnings);
 
     let mut tips: Vec<_> = points.iter().map(|p| p.commit).collect();
     tips.extend(head);
@@ -123,6 +117,20 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
         incidents_file: config.incidents.as_ref().map(|p| p.display().to_string()),
         warnings,
     })
+}
+
+/// The release points of the repository in release order: its release tags, or the deploys
+/// of `--deploys`.
+pub fn release_points_of(
+    repo: &Repo,
+    config: &Config,
+) -> Result<(Vec<ReleasePoint>, Vec<Warning>)> {
+    if let Some(path) = &config.deploys {
+        return Ok((deploy_points(repo, path)?, Vec::new()));
+    }
+    let pattern = &config.tag_pattern;
+    let (tags, warnings) = git::tags::read_tags(repo, |name| pattern.is_match(name))?;
+    Ok((release_points(&tags, pattern, config.prereleases), warnings))
 }
 
 /// Deploys from a file, resolved to commits, as release points in release order.

@@ -19,7 +19,7 @@
 use serde::Serialize;
 use std::fmt::Write as _;
 
-use crate::analysis::releases::{release_points, ReleasePoint};
+use crate::analysis::releases::ReleasePoint;
 use crate::cli::{CheckArgs, Format, SharedArgs};
 use crate::config::Config;
 use crate::config_file::{CheckThresholds, FileConfig};
@@ -88,16 +88,6 @@ pub struct CheckReport {
     pub warnings: Vec<String>,
 }
 
-/// Release points as the settings define them (tags, or a deploys file), in release order.
-pub fn points(repo: &Repo, config: &Config) -> Result<(Vec<ReleasePoint>, Vec<Warning>)> {
-    if let Some(path) = &config.deploys {
-        return Ok((crate::pipeline::deploy_points(repo, path)?, Vec::new()));
-    }
-    let pattern = &config.tag_pattern;
-    let (tags, warnings) = crate::git::tags::read_tags(repo, |name| pattern.is_match(name))?;
-    Ok((release_points(&tags, pattern, config.prereleases), warnings))
-}
-
 /// Measures the unreleased batch at `head` as of `now`.
 pub fn measure(
     repo: &Repo,
@@ -106,7 +96,7 @@ pub fn measure(
     now: i64,
 ) -> Result<(Unreleased, Vec<Warning>)> {
     let rules = SizeRules::new(&config.excludes, config.include_all)?;
-    let (points, mut warnings) = points(repo, config)?;
+    let (points, mut warnings) = crate::pipeline::release_points_of(repo, config)?;
     let batch = unreleased(repo, head, &points)?;
     let size = match &batch.base {
         Some(base) => {
