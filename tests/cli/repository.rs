@@ -42,9 +42,9 @@ fn a_shallow_clone_is_exit_2_and_says_how_to_unshallow() {
     assert!(stderr.contains("fetch-depth: 0"), "{stderr}");
 }
 
-#[test]
-fn an_empty_repository_is_a_valid_report_that_says_so() {
-    let dir = scratch().join("empty");
+/// A new, empty repository with branch `main` in the scratch directory.
+fn new_repository(name: &str) -> std::path::PathBuf {
+    let dir = scratch().join(name);
     git(
         scratch(),
         &[
@@ -55,6 +55,12 @@ fn an_empty_repository_is_a_valid_report_that_says_so() {
             dir.to_str().unwrap(),
         ],
     );
+    dir
+}
+
+#[test]
+fn an_empty_repository_is_a_valid_report_that_says_so() {
+    let dir = new_repository("empty");
     let out = cadence(&dir, &[]);
     assert_eq!(out.status.code(), Some(0));
     let (stdout, _) = text(&out);
@@ -66,17 +72,7 @@ fn an_empty_repository_is_a_valid_report_that_says_so() {
 
 #[test]
 fn a_repository_without_release_tags_says_how_to_get_some() {
-    let dir = scratch().join("untagged");
-    git(
-        scratch(),
-        &[
-            "-c",
-            "init.defaultBranch=main",
-            "init",
-            "-q",
-            dir.to_str().unwrap(),
-        ],
-    );
+    let dir = new_repository("untagged");
     std::fs::write(dir.join("a.txt"), "a\n").unwrap();
     git(&dir, &["add", "a.txt"]);
     git(
