@@ -89,10 +89,8 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
     summary.repeat_incidents = repeats;
     summary.revert_counts = facts.reverts.counts.clone();
     // Over the listed releases that have a previous release, as PRODUCT.md defines it.
-    let with_previous: Vec<&&ReleaseRow> = listed.iter().filter(|r| r.previous.is_some()).collect();
-    summary.change_failure_rate = (!with_previous.is_empty()).then(|| {
-        with_previous.iter().filter(|r| r.failed).count() as f64 / with_previous.len() as f64
-    });
+    summary.change_failure_rate =
+        reverts::change_failure_rate(listed.iter().map(|r| (r.previous.is_some(), r.failed)));
     let restores: Vec<i64> = listed
         .iter()
         .filter_map(|r| r.time_to_restore_seconds)

@@ -84,6 +84,19 @@ pub struct RevertAnalysis {
     pub counts: RevertCounts,
 }
 
+/// Change failure rate over `(has a previous release, failed)` pairs: failed releases that
+/// have a previous release / releases that have one. `None` when none has one.
+pub fn change_failure_rate(releases: impl IntoIterator<Item = (bool, bool)>) -> Option<f64> {
+    let (mut with_previous, mut failed) = (0usize, 0usize);
+    for (has_previous, has_failed) in releases {
+        if has_previous {
+            with_previous += 1;
+            failed += usize::from(has_failed);
+        }
+    }
+    (with_previous > 0).then(|| failed as f64 / with_previous as f64)
+}
+
 /// What a commit's message claims it reverts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Claim {
@@ -875,19 +888,13 @@ pub fn analyse_reverts(
             ttrs.push(ttr);
         }
     }
-    let with_previous = releases
-        .releases
-        .iter()
-        .filter(|r| r.previous.is_some())
-        .count();
-    let failed_with_previous = releases
-        .releases
-        .iter()
-        .zip(&per_release)
-        .filter(|(r, p)| r.previous.is_some() && p.failed)
-        .count();
-    let change_failure_rate =
-        (with_previous > 0).then(|| failed_with_previous as f64 / with_previous as f64);
+    let change_failure_rate = change_failure_rate(
+        releases
+            .releases
+            .iter()
+            .zip(&per_release)
+            .map(|(r, p)| (r.previous.is_some(), p.failed)),
+    );
 
     RevertAnalysis {
         reverts: rows,
