@@ -6,6 +6,7 @@ pub mod releases;
 pub mod repeats;
 pub mod reverts;
 pub mod stats;
+pub mod unmatched;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -44,6 +45,10 @@ pub struct Facts {
     pub reverts: RevertAnalysis,
     /// Paths changed by each commit that a post-release revert undid (repeat incidents).
     pub reverted_paths: HashMap<CommitId, Vec<String>>,
+    /// Names of the tags the release pattern did not select.
+    pub unmatched_tags: Vec<String>,
+    /// The workspace packages declared at HEAD (for `--stream-path` suggestions).
+    pub workspace_packages: Vec<crate::facts::WorkspacePackage>,
     /// The incidents file, as given.
     pub incidents_file: Option<String>,
     pub warnings: Vec<Warning>,
@@ -112,7 +117,43 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
         summary,
         excluded,
         warnings: facts.warnings.iter().map(ToString::to_string).collect(),
+        unmatched_tags: unmatched::unmatched_tags(&facts.unmatched_tags),
+        streams: stream_paths(facts, config),
     }
+}
+
+/// Every release stream with its releases in the window, its paths, and — when it is not
+/// bound and exactly one workspace package has its name — that package's directory.
+fn stream_paths(facts: &Facts, config: &Config) -> Vec<crate::report::model::StreamPaths> {
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for r in &facts.releases.releases {
+        let n = counts.entry(r.point.stream.as_str()).or_default();
+        *n += u64::from(config.in_window(r.point.time));
+    }
+    counts
+        .into_iter()
+        .map(|(stream, releases)| {
+            let paths = config
+                .streams
+                .get(stream)
+                .map(|s| s.paths().to_vec())
+                .unwrap_or_default();
+            let mut same_name = facts
+                .workspace_packages
+                .iter()
+                .filter(|p| !stream.is_empty() && p.name == stream);
+            let suggested_path = match (paths.is_empty(), same_name.next(), same_name.next()) {
+                (true, Some(p), None) => Some(p.dir.clone()),
+                _ => None,
+            };
+            crate::report::model::StreamPaths {
+                stream: stream.to_string(),
+                releases,
+                paths,
+                suggested_path,
+            }
+        })
+        .collect()
 }
 
 /// Footprints and repeat flags of post-release reverts (cherry-picked copies are the same
@@ -171,7 +212,7 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
         .enumerate()
         .map(|(i, r)| {
             let commits: Vec<&crate::facts::CommitFacts> = r
-                .commits
+                .own_commits()
                 .iter()
                 .map(|&c| &facts.history.commits[c as usize])
                 .collect();

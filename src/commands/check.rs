@@ -96,7 +96,8 @@ pub fn measure(
     now: i64,
 ) -> Result<(Unreleased, Vec<Warning>)> {
     let rules = SizeRules::new(&config.excludes, config.include_all)?;
-    let (points, mut warnings) = crate::pipeline::release_points_of(repo, config)?;
+    let read = crate::pipeline::release_points_of(repo, config)?;
+    let (points, mut warnings) = (read.points, read.warnings);
     let batch = unreleased(repo, head, &points)?;
     let size = match &batch.base {
         Some(base) => {
