@@ -19,6 +19,8 @@ use crate::report::model::Report;
 pub fn analyse(repo: &Repo, config: &Config, now: i64) -> Result<Report> {
     let facts = read_facts(repo, config)?;
     let mut report = analysis::analyse(&facts, config, now);
+    // Analysis decides; the report words the decision.
+    report.summary.headline = crate::report::headline::headline(&report.summary.size_vs_failure);
     if let Some(u) = &report.unmatched_tags {
         report
             .warnings

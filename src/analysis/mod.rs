@@ -88,9 +88,7 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
             })
         })
         .collect();
-    let finding = size_vs_failure(&evidence);
-    summary.size_vs_failure = finding.size_vs_failure;
-    summary.headline = finding.headline;
+    summary.size_vs_failure = size_vs_failure(&evidence);
     summary.repeat_incidents = repeats;
     summary.revert_counts = facts.reverts.counts.clone();
     // Over the listed releases that have a previous release, as PRODUCT.md defines it.
@@ -163,9 +161,19 @@ fn repeat_incidents(
     facts: &Facts,
     config: &Config,
 ) -> crate::report::model::RepeatIncidents {
+    // A revert that no release answers for (it undid only commits outside every bound
+    // stream's paths) is not a failure event, so it has no footprint either.
+    let charged: HashSet<CommitId> = facts
+        .reverts
+        .per_release
+        .iter()
+        .flat_map(|p| p.reverts.iter().copied())
+        .collect();
     let chosen: Vec<usize> = (0..reverts.len())
         .filter(|&i| {
-            reverts[i].kind == RevertKind::PostRelease && reverts[i].cherry_pick_of.is_none()
+            reverts[i].kind == RevertKind::PostRelease
+                && reverts[i].cherry_pick_of.is_none()
+                && charged.contains(&reverts[i].commit)
         })
         .collect();
     let incidents: Vec<RevertIncident> = chosen

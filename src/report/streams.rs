@@ -9,6 +9,20 @@ use super::grid::{Align, Grid};
 use super::model::{Report, StreamPaths, UnmatchedTags};
 use super::text::{plural, thousands};
 
+/// `389 tags look like releases of 23 prefixed streams but do not match the release tag
+/// pattern`.
+#[must_use]
+pub fn unmatched_clause(u: &UnmatchedTags) -> String {
+    let one = u.tags == 1;
+    format!(
+        "{} {} like releases of {} but {} not match the release tag pattern",
+        plural(u.tags, "tag", "tags"),
+        if one { "looks" } else { "look" },
+        plural(u.streams, "prefixed stream", "prefixed streams"),
+        if one { "does" } else { "do" },
+    )
+}
+
 /// What the unmatched tags are, in one sentence (tag names through `name`, which escapes them
 /// for the output).
 #[must_use]
@@ -26,14 +40,7 @@ pub fn unmatched_sentence(u: &UnmatchedTags, name: impl Fn(&str) -> String) -> S
     } else {
         String::new()
     };
-    format!(
-        "{} {} like releases of {} but {} not match the release tag pattern ({}{pre})",
-        plural(u.tags, "tag", "tags"),
-        if u.tags == 1 { "looks" } else { "look" },
-        plural(u.streams, "prefixed stream", "prefixed streams"),
-        if u.tags == 1 { "does" } else { "do" },
-        named.join(", "),
-    )
+    format!("{} ({}{pre})", unmatched_clause(u), named.join(", "))
 }
 
 /// The flag that selects the unmatched tags as streams, ready to paste.
