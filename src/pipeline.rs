@@ -80,6 +80,7 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     );
     let reverted = analysis::reverted_by_post_release(&revert_analysis, &history);
     let reverted_paths = git::paths::changed_paths(&repo.git_dir, &reverted)?;
+    let workspace_packages = workspace_packages(repo, head, &releases);
 
     Ok(Facts {
         path: repo.display_path.display().to_string(),
@@ -93,9 +94,7 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
         reverts: revert_analysis,
         reverted_paths,
         unmatched_tags: read.unselected,
-        workspace_packages: head
-            .map(|h| git::workspace::packages(repo, h))
-            .unwrap_or_default(),
+        workspace_packages,
         incidents_file: config.incidents.as_ref().map(|p| p.display().to_string()),
         warnings,
     })
@@ -238,6 +237,26 @@ fn measure_releases(
         }
     }
     Ok((sizes, churn, warnings))
+}
+
+/// The workspace packages declared at HEAD or at any release, each (name, directory) once:
+/// a package that moved (`ignore/`, later `crates/ignore/`) shows both directories.
+fn workspace_packages(
+    repo: &Repo,
+    head: Option<crate::facts::CommitId>,
+    releases: &ReleaseSet,
+) -> Vec<crate::facts::WorkspacePackage> {
+    let mut commits: Vec<_> = releases.releases.iter().map(|r| r.point.commit).collect();
+    commits.extend(head);
+    commits.sort();
+    commits.dedup();
+    let mut all: Vec<_> = commits
+        .into_iter()
+        .flat_map(|c| git::workspace::packages(repo, c))
+        .collect();
+    all.sort_by(|a, b| (&a.name, &a.dir).cmp(&(&b.name, &b.dir)));
+    all.dedup();
+    all
 }
 
 /// The release points of a repository, with what reading them found.

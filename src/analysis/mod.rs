@@ -121,7 +121,7 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
 }
 
 /// Every release stream with its releases in the window, its paths, and — when it is not
-/// bound and exactly one workspace package has its name — that package's directory.
+/// bound — the directories a workspace package of its name had at HEAD or at a release.
 fn stream_paths(facts: &Facts, config: &Config) -> Vec<crate::report::model::StreamPaths> {
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
     for r in &facts.releases.releases {
@@ -136,19 +136,21 @@ fn stream_paths(facts: &Facts, config: &Config) -> Vec<crate::report::model::Str
                 .get(stream)
                 .map(|s| s.paths().to_vec())
                 .unwrap_or_default();
-            let mut same_name = facts
-                .workspace_packages
-                .iter()
-                .filter(|p| !stream.is_empty() && p.name == stream);
-            let suggested_path = match (paths.is_empty(), same_name.next(), same_name.next()) {
-                (true, Some(p), None) => Some(p.dir.clone()),
-                _ => None,
+            let suggested_paths = if paths.is_empty() && !stream.is_empty() {
+                facts
+                    .workspace_packages
+                    .iter()
+                    .filter(|p| p.name == stream)
+                    .map(|p| p.dir.clone())
+                    .collect()
+            } else {
+                Vec::new()
             };
             crate::report::model::StreamPaths {
                 stream: stream.to_string(),
                 releases,
                 paths,
-                suggested_path,
+                suggested_paths,
             }
         })
         .collect()

@@ -58,9 +58,9 @@ pub struct StreamPaths {
     pub releases: u64,
     /// The paths it is bound to; empty: it owns the whole tree.
     pub paths: Vec<String>,
-    /// A workspace package of that name, when the stream is not bound: its directory, offered
-    /// as `--stream-path NAME=DIR` (never applied without being asked).
-    pub suggested_path: Option<String>,
+    /// When the stream is not bound: the directories a workspace package of that name had at
+    /// HEAD or at a release, offered as `--stream-path NAME=DIR` (never applied unasked).
+    pub suggested_paths: Vec<String>,
 }
 
 /// Where the report came from.

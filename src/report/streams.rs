@@ -65,12 +65,13 @@ pub fn unmatched_warning(u: &UnmatchedTags) -> String {
 pub fn stream_path_flags(streams: &[StreamPaths], name: impl Fn(&str) -> String) -> Option<String> {
     let flags: Vec<String> = streams
         .iter()
-        .filter_map(|s| {
-            let dir = s.suggested_path.as_ref()?;
-            Some(format!(
-                "--stream-path {}",
-                shell_word(&name(&format!("{}={dir}", s.stream)))
-            ))
+        .flat_map(|s| {
+            s.suggested_paths.iter().map(|dir| {
+                format!(
+                    "--stream-path {}",
+                    shell_word(&name(&format!("{}={dir}", s.stream)))
+                )
+            })
         })
         .collect();
     (!flags.is_empty()).then(|| flags.join(" "))
@@ -170,17 +171,15 @@ pub fn write_markdown_notices(r: &Report, out: &mut dyn Write) -> io::Result<()>
 
 /// `releases --streams` as CSV.
 pub fn write_csv(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "stream,releases,paths,suggested_path")?;
+    writeln!(out, "stream,releases,paths,suggested_paths")?;
     for s in &r.streams {
-        out.write_all(
-            csv_record(&[
-                csv_text(&s.stream),
-                s.releases.to_string(),
-                csv_text(&s.paths.join(" ")),
-                csv_text(s.suggested_path.as_deref().unwrap_or("")),
-            ])
-            .as_bytes(),
-        )?;
+        let record = csv_record(&[
+            csv_text(&s.stream),
+            s.releases.to_string(),
+            csv_text(&s.paths.join(" ")),
+            csv_text(&s.suggested_paths.join(" ")),
+        ]);
+        writeln!(out, "{record}")?;
     }
     Ok(())
 }
@@ -194,10 +193,15 @@ fn stream_name(name: &str) -> String {
 }
 
 fn paths_cell(s: &StreamPaths, escape: fn(&str) -> String) -> String {
-    match (&s.suggested_path, s.paths.is_empty()) {
-        (_, false) => escape(&s.paths.join(" ")),
-        (Some(dir), true) => format!("whole tree (workspace package at {})", escape(dir)),
-        (None, true) => "whole tree".to_string(),
+    if !s.paths.is_empty() {
+        escape(&s.paths.join(" "))
+    } else if s.suggested_paths.is_empty() {
+        "whole tree".to_string()
+    } else {
+        format!(
+            "whole tree (workspace package at {})",
+            escape(&s.suggested_paths.join(", "))
+        )
     }
 }
 
@@ -244,22 +248,24 @@ mod tests {
 
     #[test]
     fn suggested_stream_paths_are_ready_flags() {
-        let s = |stream: &str, suggested: Option<&str>, paths: &[&str]| StreamPaths {
+        let s = |stream: &str, suggested: &[&str], paths: &[&str]| StreamPaths {
             stream: stream.into(),
             releases: 1,
             paths: paths.iter().map(ToString::to_string).collect(),
-            suggested_path: suggested.map(ToString::to_string),
+            suggested_paths: suggested.iter().map(ToString::to_string).collect(),
         };
         let streams = [
-            s("tokio", Some("tokio/"), &[]),
-            s("tokio-util", None, &["tokio-util/"]),
-            s("@acme/ui", Some("packages/ui/"), &[]),
-            s("we ird", Some("w/"), &[]),
+            s("tokio", &["tokio/"], &[]),
+            s("tokio-util", &[], &["tokio-util/"]),
+            s("ignore", &["crates/ignore/", "ignore/"], &[]),
+            s("@acme/ui", &["packages/ui/"], &[]),
+            s("we ird", &["w/"], &[]),
         ];
         assert_eq!(
             stream_path_flags(&streams, str::to_string).as_deref(),
             Some(
-                "--stream-path tokio=tokio/ --stream-path @acme/ui=packages/ui/ \
+                "--stream-path tokio=tokio/ --stream-path ignore=crates/ignore/ \
+                 --stream-path ignore=ignore/ --stream-path @acme/ui=packages/ui/ \
                  --stream-path 'we ird=w/'"
             )
         );
