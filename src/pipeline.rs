@@ -83,7 +83,7 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     }
 
     let incidents = match &config.incidents {
-        Some(path) => crate::incidents::read_incidents(path)?,
+        Some(path) => crate::incidents::read_incidents(path, config.incidents_named_by())?,
         None => crate::incidents::Incidents::default(),
     };
     let bar = crate::progress::bar(git::inverse::work(&history), "reverts", config.quiet);
@@ -126,7 +126,10 @@ pub fn release_points_of(
     config: &Config,
 ) -> Result<(Vec<ReleasePoint>, Vec<Warning>)> {
     if let Some(path) = &config.deploys {
-        return Ok((deploy_points(repo, path)?, Vec::new()));
+        return Ok((
+            deploy_points(repo, path, config.deploys_named_by())?,
+            Vec::new(),
+        ));
     }
     let pattern = &config.tag_pattern;
     let (tags, warnings) = git::tags::read_tags(repo, |name| pattern.is_match(name))?;
@@ -134,8 +137,12 @@ pub fn release_points_of(
 }
 
 /// Deploys from a file, resolved to commits, as release points in release order.
-pub fn deploy_points(repo: &Repo, path: &std::path::Path) -> Result<Vec<ReleasePoint>> {
-    let deploys = crate::deploys::read(path)?;
+pub fn deploy_points(
+    repo: &Repo,
+    path: &std::path::Path,
+    named_by: crate::input::NamedBy,
+) -> Result<Vec<ReleasePoint>> {
+    let deploys = crate::deploys::read(path, named_by)?;
     let mut points: Vec<ReleasePoint> = Vec::new();
     let mut seen: std::collections::HashMap<(String, crate::facts::CommitId), usize> =
         std::collections::HashMap::new();
