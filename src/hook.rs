@@ -233,7 +233,7 @@ fn run_hook(shared: SharedArgs, enforce: bool, refs: &[String], now: i64) -> Out
 
 /// The hook's line and whether a `[check]` threshold is exceeded.
 fn hook_line(shared: SharedArgs, refs: &[String], now: i64) -> Result<(String, bool)> {
-    use crate::commands::check;
+    use crate::commands::{batch, check};
     let (repo, config, file) = crate::commands::load(shared)?;
     let head = match pushed_commit(refs)
         .filter(|id| repo.repo.find_commit(crate::git::to_oid(*id)).is_ok())
@@ -244,10 +244,10 @@ fn hook_line(shared: SharedArgs, refs: &[String], now: i64) -> Result<(String, b
             None => return Ok(("git-cadence: no commits yet".into(), false)),
         },
     };
-    let (unreleased, _warnings) = check::measure(&repo, &config, head, now)?;
+    let (unreleased, _warnings) = batch::measure(&repo, &config, head, now)?;
     let mut line = format!(
         "git-cadence: {}",
-        check::summary_line(&unreleased, terminal_text, str::to_string)
+        batch::summary_line(&unreleased, terminal_text, str::to_string)
     );
     let limits = check::limits(
         &unreleased,
