@@ -15,6 +15,7 @@ pub mod facts;
 pub mod git;
 pub mod hook;
 pub mod incidents;
+pub mod input;
 pub mod pipeline;
 pub mod progress;
 pub mod report;

@@ -109,7 +109,7 @@ fn unmatched_line(s: &PrSummary) -> String {
 
 /// Runs `pr`.
 pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
-    let (repo, config, _) = super::load(shared)?;
+    let (repo, config, _) = super::load_at(shared, &args.base)?;
     if config.format == Format::Csv {
         return Err(Error::BadValue {
             what: "--format".into(),
