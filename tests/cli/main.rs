@@ -6,6 +6,7 @@
 mod check;
 mod common;
 mod hook;
+mod html;
 mod pr;
 mod releases;
 mod repository;
