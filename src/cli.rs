@@ -78,7 +78,8 @@ pub enum HookAction {
         /// Which git hook.
         #[arg(long = "hook", value_name = "NAME", default_value = "pre-push")]
         name: String,
-        /// Replace a file that is in the way (a previous moved-aside hook).
+        /// Replace a file that is in the way (a previous moved-aside hook, a wrapper you
+        /// edited), or write into a hooks directory inside the work tree.
         #[arg(long)]
         force: bool,
         /// Fail the hook (exit 1) when a `check` threshold is exceeded.
@@ -90,6 +91,9 @@ pub enum HookAction {
         /// Which git hook.
         #[arg(long = "hook", value_name = "NAME", default_value = "pre-push")]
         name: String,
+        /// Remove the wrapper even when it was edited since install.
+        #[arg(long)]
+        force: bool,
     },
     /// Print one line about the unreleased batch to stderr (what the hook runs).
     Run {

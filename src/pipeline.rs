@@ -13,7 +13,10 @@ use crate::report::model::Report;
 /// Analyses the opened repository as of `now` (seconds).
 pub fn analyse(repo: &Repo, config: &Config, now: i64) -> Result<Report> {
     let facts = read_facts(repo, config)?;
-    Ok(analysis::analyse(&facts, config, now))
+    let mut report = analysis::analyse(&facts, config, now);
+    // Analysis decides; the report words the decision.
+    report.summary.headline = crate::report::headline::headline(&report.summary.size_vs_failure);
+    Ok(report)
 }
 
 /// Reads every fact the analysis needs.

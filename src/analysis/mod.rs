@@ -84,9 +84,7 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
             })
         })
         .collect();
-    let finding = size_vs_failure(&evidence);
-    summary.size_vs_failure = finding.size_vs_failure;
-    summary.headline = finding.headline;
+    summary.size_vs_failure = size_vs_failure(&evidence);
     summary.repeat_incidents = repeats;
     summary.revert_counts = facts.reverts.counts.clone();
     // Over the listed releases that have a previous release, as PRODUCT.md defines it.

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod escape;
 pub mod grid;
+pub mod headline;
 pub mod html;
 pub mod markdown;
 pub mod model;

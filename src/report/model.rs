@@ -221,8 +221,22 @@ pub struct SizeVsFailure {
     pub risk_ratio_ci95: Option<[f64; 2]>,
     pub per_commit_revert_rate: Vec<Option<f64>>,
     pub restore_vs_size_rho: Option<f64>,
-    /// `bigger_riskier`, `not_riskier`, `smaller_riskier` or `insufficient_evidence`.
-    pub verdict: String,
+    pub verdict: Verdict,
+}
+
+/// What the size-versus-failure evidence supports (decided in [`crate::analysis::evidence`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Failed releases were larger than clean ones (AUC > 0.5, p < 0.05).
+    BiggerRiskier,
+    /// No difference the test can tell at this sample size.
+    NotRiskier,
+    /// Failed releases were smaller than clean ones (AUC < 0.5, p < 0.05).
+    SmallerRiskier,
+    /// Too few releases, too few failures, or no clean release.
+    #[default]
+    InsufficientEvidence,
 }
 
 /// One size quartile of releases.
