@@ -7,6 +7,7 @@ mod check;
 mod common;
 mod hook;
 mod monorepo;
+mod html;
 mod pr;
 mod releases;
 mod repository;
