@@ -8,8 +8,8 @@ pub mod headline;
 pub mod html;
 pub mod markdown;
 pub mod model;
-pub mod streams;
 pub mod spark;
+pub mod streams;
 pub mod table;
 pub mod text;
 

@@ -6,8 +6,8 @@
 mod check;
 mod common;
 mod hook;
-mod monorepo;
 mod html;
+mod monorepo;
 mod pr;
 mod releases;
 mod repository;
