@@ -40,9 +40,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         FailureMode::Any
     };
     let incidents = match args.iter().position(|a| a == "--incidents") {
-        Some(i) => git_cadence::incidents::read_incidents(std::path::Path::new(
-            args.get(i + 1).ok_or("--incidents FILE")?,
-        ))?,
+        Some(i) => git_cadence::incidents::read_incidents(
+            std::path::Path::new(args.get(i + 1).ok_or("--incidents FILE")?),
+            git_cadence::input::NamedBy::Flag,
+        )?,
         None => Incidents::default(),
     };
 

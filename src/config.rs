@@ -42,6 +42,11 @@ pub struct Config {
     pub deploys: Option<PathBuf>,
     /// `--incidents FILE`.
     pub incidents: Option<PathBuf>,
+    /// The repository root that `deploys` must stay inside, when the repository's own
+    /// config named it (not a flag).
+    pub deploys_confined_to: Option<PathBuf>,
+    /// The same for `incidents`.
+    pub incidents_confined_to: Option<PathBuf>,
     pub no_cache: bool,
     pub color: ColorChoice,
     pub quiet: bool,
@@ -83,6 +88,8 @@ impl Config {
             include_all: args.include_all,
             deploys: args.deploys.clone(),
             incidents: args.incidents.clone(),
+            deploys_confined_to: None,
+            incidents_confined_to: None,
             no_cache: args.no_cache,
             color: args.color.unwrap_or(ColorChoice::Auto),
             quiet: args.quiet,
@@ -97,6 +104,26 @@ impl Config {
             window_days: 90,
         })
     }
+}
+
+impl Config {
+    /// Who named the deploys file, and so where it must be.
+    #[must_use]
+    pub fn deploys_named_by(&self) -> crate::input::NamedBy<'_> {
+        named_by(self.deploys_confined_to.as_deref())
+    }
+
+    /// Who named the incidents file, and so where it must be.
+    #[must_use]
+    pub fn incidents_named_by(&self) -> crate::input::NamedBy<'_> {
+        named_by(self.incidents_confined_to.as_deref())
+    }
+}
+
+fn named_by(root: Option<&std::path::Path>) -> crate::input::NamedBy<'_> {
+    root.map_or(crate::input::NamedBy::Flag, |root| {
+        crate::input::NamedBy::Repository { root }
+    })
 }
 
 impl Config {

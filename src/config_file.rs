@@ -89,9 +89,9 @@ struct RawFile {
     until: Option<Spanned<DateValue>>,
     exclude: Option<Vec<Spanned<String>>>,
     include_all: Option<bool>,
-    incidents: Option<String>,
+    incidents: Option<Spanned<String>>,
     incident_pattern: Option<Spanned<String>>,
-    deploys: Option<String>,
+    deploys: Option<Spanned<String>>,
     failure: Option<FailureMode>,
     no_cache: Option<bool>,
     color: Option<ColorChoice>,
@@ -144,25 +144,30 @@ impl FileConfig {
     /// bare repository). `None` when there is no such file.
     pub fn load(root: &Path) -> Result<Option<Self>> {
         let path = root.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Self::parse(&path, &text).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::UnreadableFile {
-                path,
-                message: e.to_string(),
-            }),
+        if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        {
+            return Ok(None);
         }
+        let named_by = crate::input::NamedBy::Repository { root };
+        let text = crate::input::read_text(&path, named_by, crate::input::MAX_CONFIG_BYTES)?;
+        Self::parse(&path, &text).map(Some)
     }
 
     /// Parses and checks the text of a config file; errors name `path` and the line.
     pub fn parse(path: &Path, text: &str) -> Result<Self> {
+        Self::parse_shown(path, path, text)
+    }
+
+    /// As [`FileConfig::parse`] for a file at `path` whose errors name it `shown` (a file
+    /// read from a revision: `main:.git-cadence.toml`).
+    pub fn parse_shown(path: &Path, shown: &Path, text: &str) -> Result<Self> {
         let raw: RawFile = toml::from_str(text).map_err(|e| Error::BadFileLine {
-            path: path.to_path_buf(),
+            path: shown.to_path_buf(),
             line: e.span().map_or(1, |s| line_of(text, s.start)),
             message: e.message().trim_end().to_string(),
         })?;
         let bad = |span: Range<usize>, key: &str, message: String| Error::BadFileLine {
-            path: path.to_path_buf(),
+            path: shown.to_path_buf(),
             line: line_of(text, span.start),
             message: format!("{key}: {message}"),
         };
@@ -207,6 +212,11 @@ impl FileConfig {
                 .map_err(|e| bad(glob.span(), "exclude", format!("bad glob: {e}")))?;
             exclude.push(glob.into_inner());
         }
+        for (key, value) in [("deploys", &raw.deploys), ("incidents", &raw.incidents)] {
+            if let Some(v) = value {
+                crate::input::check_relative(v.get_ref()).map_err(|m| bad(v.span(), key, m))?;
+            }
+        }
         if let Some(d) = &raw.component_depth {
             if *d.get_ref() == 0 {
                 return Err(bad(
@@ -239,9 +249,9 @@ impl FileConfig {
             until,
             exclude,
             include_all: raw.include_all,
-            incidents: raw.incidents.map(|p| dir.join(p)),
+            incidents: raw.incidents.map(|p| dir.join(p.into_inner())),
             incident_pattern: raw.incident_pattern.map(Spanned::into_inner),
-            deploys: raw.deploys.map(|p| dir.join(p)),
+            deploys: raw.deploys.map(|p| dir.join(p.into_inner())),
             failure: raw.failure,
             no_cache: raw.no_cache,
             color: raw.color,
@@ -287,7 +297,16 @@ impl Config {
         let Some(file) = file else {
             return Self::from_args(&args);
         };
+        let root = file.path.parent().map(Path::to_path_buf);
+        let deploys_from_file = args.deploys.is_none() && file.deploys.is_some();
+        let incidents_from_file = args.incidents.is_none() && file.incidents.is_some();
         let mut config = Self::from_args(&file.fill(args))?;
+        if deploys_from_file {
+            config.deploys_confined_to.clone_from(&root);
+        }
+        if incidents_from_file {
+            config.incidents_confined_to = root;
+        }
         // No flag sets these: the file decides.
         if let Some(d) = file.component_depth {
             config.component_depth = d;
@@ -510,5 +529,44 @@ max_unreleased_days = 14
         assert_eq!(t.max_unreleased_lines, Some(99));
         assert_eq!(t.max_unreleased_commits, Some(5));
         assert_eq!(t.max_unreleased_days, None);
+    }
+
+    // Reported: `deploys = "/home/…/.env"` in a pull request's config read a file outside
+    // the repository and echoed its first line.
+    #[test]
+    fn a_config_naming_a_file_outside_the_repository_is_refused() {
+        let e = err("\ndeploys = \"/home/me/.env\"\n");
+        assert!(
+            e.contains(":2:") && e.contains("deploys") && e.contains("absolute"),
+            "{e}"
+        );
+        let e = err("incidents = \"../../../etc/passwd\"\n");
+        assert!(
+            e.contains(":1:") && e.contains("incidents") && e.contains("leaves"),
+            "{e}"
+        );
+        let c = parse("deploys = \"ops/../deploys.csv\"\n").expect("inside");
+        let config = Config::resolve(SharedArgs::default(), Some(&c)).expect("resolves");
+        assert_eq!(
+            config.deploys_confined_to.as_deref(),
+            Some(Path::new("/repo"))
+        );
+        // A flag names files anywhere, and is not confined.
+        let args = SharedArgs {
+            deploys: Some(PathBuf::from("/elsewhere/d.csv")),
+            ..SharedArgs::default()
+        };
+        let config = Config::resolve(args, Some(&c)).expect("resolves");
+        assert_eq!(config.deploys_confined_to, None);
+    }
+
+    // Reported: `.git-cadence.toml` a symlink to /dev/zero was OOM-killed at 24 GB.
+    #[cfg(unix)]
+    #[test]
+    fn a_config_file_that_is_a_symlink_out_of_the_repository_is_not_read() {
+        let repo = tempfile::tempdir().expect("tempdir");
+        std::os::unix::fs::symlink("/dev/zero", repo.path().join(FILE_NAME)).expect("symlink");
+        let e = FileConfig::load(repo.path()).expect_err("refused");
+        assert!(e.to_string().contains("outside the repository"), "{e}");
     }
 }

@@ -61,7 +61,7 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     warnings.extend(diff_warnings);
 
     let incidents = match &config.incidents {
-        Some(path) => crate::incidents::read_incidents(path)?,
+        Some(path) => crate::incidents::read_incidents(path, config.incidents_named_by())?,
         None => crate::incidents::Incidents::default(),
     };
     let bar = crate::progress::bar(git::inverse::work(&history), "reverts", config.quiet);
@@ -274,7 +274,7 @@ pub struct ReleasePoints {
 pub fn release_points_of(repo: &Repo, config: &Config) -> Result<ReleasePoints> {
     if let Some(path) = &config.deploys {
         return Ok(ReleasePoints {
-            points: deploy_points(repo, path)?,
+            points: deploy_points(repo, path, config.deploys_named_by())?,
             ..ReleasePoints::default()
         });
     }
@@ -323,8 +323,12 @@ fn unknown_bound_streams(config: &Config, points: &[ReleasePoint]) -> Vec<Warnin
 }
 
 /// Deploys from a file, resolved to commits, as release points in release order.
-pub fn deploy_points(repo: &Repo, path: &std::path::Path) -> Result<Vec<ReleasePoint>> {
-    let deploys = crate::deploys::read(path)?;
+pub fn deploy_points(
+    repo: &Repo,
+    path: &std::path::Path,
+    named_by: crate::input::NamedBy,
+) -> Result<Vec<ReleasePoint>> {
+    let deploys = crate::deploys::read(path, named_by)?;
     let mut points: Vec<ReleasePoint> = Vec::new();
     let mut seen: std::collections::HashMap<(String, crate::facts::CommitId), usize> =
         std::collections::HashMap::new();

@@ -7,6 +7,7 @@ pub mod repeats;
 pub mod reverts;
 pub mod stats;
 pub mod unmatched;
+pub mod yearly;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -196,7 +197,13 @@ fn repeat_incidents(
         reverts[i].components = footprint.components;
         reverts[i].repeat = footprint.repeat;
     }
-    found.summary
+    let mut summary = found.summary;
+    summary.per_year = yearly::per_year(
+        chosen
+            .iter()
+            .map(|&i| (reverts[i].time.timestamp(), reverts[i].repeat)),
+    );
+    summary
 }
 
 /// The commits whose changed paths [`analyse`] needs: those undone by post-release reverts.

@@ -642,8 +642,11 @@ mod fixture_tests {
         )
         .expect("digests");
         let pairs = inverse_pairs(&history, &digests);
-        let incidents =
-            crate::incidents::read_incidents(&out.join("incidents.csv")).expect("incidents");
+        let incidents = crate::incidents::read_incidents(
+            &out.join("incidents.csv"),
+            crate::input::NamedBy::Flag,
+        )
+        .expect("incidents");
         let pattern = compile_incident_pattern(DEFAULT_INCIDENT_PATTERN).expect("re");
         let a = analyse_reverts(&history, &releases, &pairs, &incidents, &pattern, failure);
         let tags = releases

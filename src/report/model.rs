@@ -295,6 +295,19 @@ pub struct RepeatIncidents {
     pub incidents: u64,
     pub repeats: u64,
     pub top_components: Vec<ComponentCount>,
+    /// Per calendar year (UTC) with events, oldest first.
+    pub per_year: Vec<RepeatYear>,
+}
+
+/// Repeat failures of one calendar year.
+#[derive(Clone, Debug, Serialize)]
+pub struct RepeatYear {
+    pub year: i32,
+    pub events: u64,
+    pub novel: u64,
+    pub repeats: u64,
+    /// repeats / events.
+    pub rate: f64,
 }
 
 /// A component and how many post-release reverts touched it.
