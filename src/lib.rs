@@ -50,7 +50,7 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
     refuse_html_outside_report(&command, cli.shared.format)?;
     let view = match command {
         cli::Command::Report => report::View::Report,
-        cli::Command::Releases(args) if args.streams => report::View::Streams,
+        cli::Command::Releases(args) if args.streams => return list_streams(cli.shared),
         cli::Command::Releases(_) => report::View::Releases,
         cli::Command::Check(args) => return commands::check::run(cli.shared, args, now),
         cli::Command::Pr(args) => return commands::pr::run(cli.shared, &args, now),
@@ -83,6 +83,16 @@ fn refuse_html_outside_report(command: &cli::Command, format: Option<cli::Format
         });
     }
     Ok(())
+}
+
+/// `releases --streams`: what the tag pattern selects, read without measuring anything.
+fn list_streams(shared: cli::SharedArgs) -> Result<Outcome> {
+    let (repo, config, _) = commands::load(shared)?;
+    let (listing, warnings) = pipeline::list_streams(&repo, &config)?;
+    let warnings: Vec<String> = warnings.into_iter().map(|w| w.0).collect();
+    pipeline::print_warnings(&warnings, config.quiet);
+    emit(|out| report::render_streams(&listing, config.format, use_color(config.color), out))?;
+    Ok(Outcome::Success)
 }
 
 /// The time the analysis is "as of": now, or `SOURCE_DATE_EPOCH` (seconds) when set, which

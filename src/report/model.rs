@@ -49,6 +49,15 @@ pub struct UnmatchedTags {
     pub suggested_tag_pattern: String,
 }
 
+/// What `releases --streams` prints.
+#[derive(Clone, Debug, Serialize)]
+pub struct StreamListing {
+    pub schema_version: u32,
+    pub repository: RepositoryInfo,
+    pub streams: Vec<StreamPaths>,
+    pub unmatched_tags: Option<UnmatchedTags>,
+}
+
 /// One release stream and the paths it owns.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StreamPaths {
