@@ -57,7 +57,10 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
     let (repo, config, _) = commands::load(cli.shared)?;
     let report = pipeline::analyse(&repo, &config, now)?;
     pipeline::print_warnings(&report.warnings, config.quiet);
-    emit(|out| report::render(&report, view, config.format, use_color(config.color), out))?;
+    let color = use_color(config.color);
+    emit_as(config.format, color, |out| {
+        report::render(&report, view, config.format, color, out)
+    })?;
     Ok(Outcome::Success)
 }
 
@@ -87,7 +90,8 @@ pub(crate) fn use_color(choice: cli::ColorChoice) -> bool {
     }
 }
 
-/// Writes to stdout through a buffer. A closed pipe (`| head`) is success, not an error.
+/// Writes to stdout through a buffer. A closed pipe (`| head`) is success, not an error; a
+/// full disk (`> /dev/full`) is an error with a message, never a panic.
 pub fn emit(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<()> {
     use std::io::Write;
     let stdout = std::io::stdout();
@@ -96,4 +100,31 @@ pub fn emit(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) 
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map_err(error::Error::Output),
     }
+}
+
+/// Writes output in `format` to stdout like [`emit`]. A table, and anything when stdout is
+/// a terminal, goes through [`report::escape::terminal_output`] as a whole: no control or
+/// bidi character from any field reaches a terminal (`color`: keep our own bold).
+pub fn emit_as(
+    format: cli::Format,
+    color: bool,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    use std::io::IsTerminal;
+    if format != cli::Format::Table && !std::io::stdout().is_terminal() {
+        return emit(write);
+    }
+    let mut buf = Vec::new();
+    write(&mut buf).map_err(error::Error::Output)?;
+    let text = report::escape::terminal_output(&String::from_utf8_lossy(&buf), color);
+    emit(|out| out.write_all(text.as_bytes()))
+}
+
+/// Writes one message to stderr (a warning, an error, the hook's line), escaped for the
+/// terminal. A closed or full stderr is ignored: there is nowhere left to say anything.
+pub fn stderr_line(text: &str) {
+    use std::io::Write;
+    let mut line = report::escape::terminal_output(text, false);
+    line.push('\n');
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }

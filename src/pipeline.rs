@@ -188,6 +188,6 @@ pub fn print_warnings(warnings: &[String], quiet: bool) {
         return;
     }
     for w in warnings {
-        eprintln!("git-cadence: warning: {w}");
+        crate::stderr_line(&format!("git-cadence: warning: {w}"));
     }
 }
