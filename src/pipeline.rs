@@ -1,7 +1,7 @@
 //! The run of one analysis: opens the repository, reads facts through [`crate::git`], measures
 //! sizes in parallel, and hands everything to [`crate::analysis`].
 
-use crate::analysis::releases::{place_releases, release_points, sort_release_order, ReleasePoint};
+use crate::analysis::releases::{place_releases, release_points, ReleasePoint};
 use crate::analysis::{self, reverts, Facts};
 use crate::config::Config;
 use crate::error::Result;
@@ -178,7 +178,9 @@ pub fn deploy_points(
             time: d.time,
         });
     }
-    sort_release_order(&mut points);
+    // By time only, and stably: deploys at one time keep the file's order (never the short
+    // sha's); `place_releases` then puts an ancestor first.
+    points.sort_by_key(|p| p.time);
     Ok(points)
 }
 

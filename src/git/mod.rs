@@ -32,6 +32,7 @@ impl Repo {
     /// refuses for their owner are errors that say how to fix them.
     pub fn discover(start: Option<&Path>) -> Result<Self> {
         configure_libgit2();
+        let start_is_default = start.is_none();
         let start = match start {
             Some(p) => p.to_path_buf(),
             None => std::env::current_dir().map_err(|e| Error::UnreadableFile {
@@ -42,7 +43,16 @@ impl Repo {
         if !start.exists() {
             return Err(Error::NotARepository { path: start });
         }
-        let repo = git2::Repository::discover(&start).map_err(|e| match e.code() {
+        // `git --git-dir=X cadence` (and a user's GIT_DIR) name the repository in the
+        // environment; without --repo, honour it as git does.
+        let from_env =
+            start_is_default && std::env::var_os("GIT_DIR").is_some_and(|d| !d.is_empty());
+        let opened = if from_env {
+            git2::Repository::open_from_env()
+        } else {
+            git2::Repository::discover(&start)
+        };
+        let repo = opened.map_err(|e| match e.code() {
             git2::ErrorCode::NotFound => Error::NotARepository {
                 path: start.clone(),
             },

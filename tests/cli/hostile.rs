@@ -170,3 +170,43 @@ fn a_full_stdout_or_stderr_never_panics() {
         .expect("run");
     assert_eq!(out.status.code(), Some(0));
 }
+
+// Reported: deploys dated the same day were ordered by short sha, so commits, previous
+// release and sizes came out wrong.
+#[test]
+fn deploys_of_one_day_are_ordered_by_ancestry_not_by_sha() {
+    let mut repo = TestRepo::new();
+    let shas: Vec<String> = (1..=4)
+        .map(|k| repo.commit("a.txt", &TestRepo::lines(k * 10, "a"), &format!("c{k}")))
+        .collect();
+    let deploys = repo.sibling("deploys.csv");
+    // Newest first in the file; one day for all.
+    let rows: Vec<String> = shas
+        .iter()
+        .rev()
+        .map(|s| format!("{s},2024-01-10,prod"))
+        .collect();
+    let rows = rows.join("\n");
+    std::fs::write(&deploys, format!("commit,time,environment\n{rows}\n")).expect("write");
+    let out = cadence(
+        &repo.root,
+        &[
+            "releases",
+            "--format",
+            "json",
+            "--deploys",
+            deploys.to_str().expect("utf-8"),
+        ],
+    );
+    let v = crate::common::json(&out);
+    let releases = v["releases"].as_array().expect("releases");
+    let commits: Vec<&str> = releases
+        .iter()
+        .map(|r| r["commit"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(commits, shas.iter().map(String::as_str).collect::<Vec<_>>());
+    for r in &releases[1..] {
+        assert_eq!(r["commits"], 1, "{r}");
+        assert_eq!(r["lines_added"], 10, "{r}");
+    }
+}
