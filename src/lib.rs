@@ -44,6 +44,7 @@ impl Outcome {
 
 /// Runs one command line.
 pub fn run(cli: cli::Cli) -> Result<Outcome> {
+    worker_stacks();
     let now = now()?;
     let view = match cli.command.unwrap_or(cli::Command::Report) {
         cli::Command::Report => report::View::Report,
@@ -62,6 +63,16 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
         report::render(&report, view, config.format, color, out)
     })?;
     Ok(Outcome::Success)
+}
+
+/// Tree walks recurse once per directory level, and git allows trees 2048 levels deep:
+/// rayon's workers get stacks large enough for that (the memory is reserved, only touched
+/// as deep as a walk goes). Deeper trees are an error before they reach this.
+fn worker_stacks() {
+    // Fails only when a pool already exists (a second `run` in one process): keep that one.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(64 << 20)
+        .build_global();
 }
 
 /// The time the analysis is "as of": now, or `SOURCE_DATE_EPOCH` (seconds) when set, which

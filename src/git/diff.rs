@@ -113,6 +113,7 @@ pub fn measure(
                                 attrs: attr,
                                 req,
                                 path: Vec::new(),
+                                depth: 0,
                                 entry: Entry::default(),
                             };
                             m.run()?;
@@ -283,6 +284,8 @@ struct Measurer<'a, 'r> {
     req: &'a DiffRequest,
     /// The path of the directory being walked, with a trailing `/` (empty at the root).
     path: Vec<u8>,
+    /// How many directories deep `path` is.
+    depth: usize,
     entry: Entry,
 }
 
@@ -372,7 +375,14 @@ impl<'r> Measurer<'_, 'r> {
         let tree = old.or(new).is_some_and(|(_, m)| is_tree(m));
         let result = if tree {
             self.path.push(b'/');
-            self.walk(old.map(|(id, _)| id), new.map(|(id, _)| id))
+            if self.depth >= super::MAX_TREE_DEPTH {
+                let side = if new.is_some() { Side::New } else { Side::Old };
+                return Err(super::too_deep(self.commit_of(side), &self.path));
+            }
+            self.depth += 1;
+            let r = self.walk(old.map(|(id, _)| id), new.map(|(id, _)| id));
+            self.depth -= 1;
+            r
         } else {
             self.file(old, new)
         };

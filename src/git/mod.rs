@@ -135,6 +135,25 @@ fn configure_libgit2() {
     });
 }
 
+/// The deepest tree git accepts (`core.maxTreeDepth`, default 2048): a deeper one is an error
+/// naming the commit, never a stack overflow.
+pub const MAX_TREE_DEPTH: usize = 2048;
+
+/// The error for a tree deeper than [`MAX_TREE_DEPTH`] in `commit`, found at path `at`.
+pub(crate) fn too_deep(commit: crate::facts::CommitId, at: &[u8]) -> Error {
+    let at = String::from_utf8_lossy(at);
+    let shown: String = at.chars().take(60).collect();
+    Error::TreeTooDeep {
+        commit: commit.to_hex(),
+        max: MAX_TREE_DEPTH,
+        at: if shown.len() < at.len() {
+            format!("{shown}…")
+        } else {
+            shown
+        },
+    }
+}
+
 /// Converts a git2 id into the facts' id.
 #[must_use]
 pub fn to_id(oid: git2::Oid) -> crate::facts::CommitId {

@@ -210,3 +210,70 @@ fn deploys_of_one_day_are_ordered_by_ancestry_not_by_sha() {
         assert_eq!(r["lines_added"], 10, "{r}");
     }
 }
+
+/// A repository whose second commit (tagged v1.1.0) adds a file `depth` directories deep.
+fn deep_tree_repo(depth: usize) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = git2::Repository::init(dir.path()).expect("init");
+    let sig = git2::Signature::new("A", "a@example.com", &git2::Time::new(1_704_067_200, 0))
+        .expect("sig");
+    let blob = repo.blob(b"x\n").expect("blob");
+    let mut b = repo.treebuilder(None).expect("tb");
+    b.insert("f", blob, 0o100_644).expect("insert");
+    let first_tree = b.write().expect("tree");
+    let mut tree = first_tree;
+    for _ in 0..depth {
+        let mut b = repo.treebuilder(None).expect("tb");
+        b.insert("d", tree, 0o040_000).expect("insert");
+        tree = b.write().expect("tree");
+    }
+    let mut b = repo
+        .treebuilder(Some(&repo.find_tree(first_tree).expect("tree")))
+        .expect("tb");
+    b.insert("deep", tree, 0o040_000).expect("insert");
+    let second_tree = b.write().expect("tree");
+    let c1 = repo
+        .commit(
+            Some("HEAD"),
+            &sig,
+            &sig,
+            "one",
+            &repo.find_tree(first_tree).expect("tree"),
+            &[],
+        )
+        .expect("commit");
+    let parent = repo.find_commit(c1).expect("c1");
+    let c2 = repo
+        .commit(
+            Some("HEAD"),
+            &sig,
+            &sig,
+            "two",
+            &repo.find_tree(second_tree).expect("tree"),
+            &[&parent],
+        )
+        .expect("commit");
+    repo.tag_lightweight("v1.0.0", parent.as_object(), false)
+        .expect("tag");
+    repo.tag_lightweight("v1.1.0", &repo.find_object(c2, None).expect("obj"), false)
+        .expect("tag");
+    (dir, c2.to_string())
+}
+
+// Reported: a tree deeper than git allows crashed with a stack overflow.
+#[test]
+fn a_tree_deeper_than_git_allows_is_an_error_naming_the_commit() {
+    let (dir, commit) = deep_tree_repo(2100);
+    let out = cadence(dir.path(), &["report", "--no-cache"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&commit) && stderr.contains("deeper than git allows"),
+        "{stderr}"
+    );
+    // As deep as git allows: measured, no overflow.
+    let (dir, _) = deep_tree_repo(2047);
+    let out = cadence(dir.path(), &["report", "--no-cache", "--format", "json"]);
+    let v = crate::common::json(&out);
+    assert_eq!(v["releases"][1]["lines_added"], 1, "{v}");
+}
