@@ -35,8 +35,7 @@ use crate::error::{Error, Result};
 pub const FILE_NAME: &str = ".git-cadence.toml";
 
 /// Thresholds of `git cadence check` (and of `hook install --enforce`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CheckThresholds {
     pub max_unreleased_lines: Option<u64>,
     pub max_unreleased_commits: Option<u64>,
@@ -53,6 +52,16 @@ impl CheckThresholds {
             max_unreleased_days: flags.max_unreleased_days.or(self.max_unreleased_days),
         }
     }
+}
+
+/// `[check]` as written: the thresholds and the release branches `hook run --enforce` gates.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    max_unreleased_lines: Option<u64>,
+    max_unreleased_commits: Option<u64>,
+    max_unreleased_days: Option<u64>,
+    branches: Option<Vec<Spanned<String>>>,
 }
 
 /// A date, written as a string or as a TOML date or date-time.
@@ -93,7 +102,7 @@ struct RawFile {
     component_depth: Option<Spanned<usize>>,
     lookback_days: Option<u32>,
     window_days: Option<Spanned<u32>>,
-    check: Option<CheckThresholds>,
+    check: Option<RawCheck>,
 }
 
 /// A parsed and checked `.git-cadence.toml`.
@@ -121,6 +130,8 @@ pub struct FileConfig {
     pub lookback_days: Option<u32>,
     pub window_days: Option<u32>,
     pub check: CheckThresholds,
+    /// `[check] branches`: the branches whose pushes `hook run --enforce` gates (globs).
+    pub release_branches: Option<Vec<String>>,
 }
 
 impl FileConfig {
@@ -185,12 +196,9 @@ impl FileConfig {
         };
         let since = date("since", &raw.since, false)?;
         let until = date("until", &raw.until, true)?;
-        let mut exclude = Vec::new();
-        for glob in raw.exclude.unwrap_or_default() {
-            globset::Glob::new(glob.get_ref())
-                .map_err(|e| bad(glob.span(), "exclude", format!("bad glob: {e}")))?;
-            exclude.push(glob.into_inner());
-        }
+        let exclude = globs(raw.exclude.unwrap_or_default(), |span, e| {
+            bad(span, "exclude", format!("bad glob: {e}"))
+        })?;
         if let Some(d) = &raw.component_depth {
             if *d.get_ref() == 0 {
                 return Err(bad(
@@ -205,6 +213,15 @@ impl FileConfig {
                 return Err(bad(w.span(), "window_days", "must be at least 1".into()));
             }
         }
+        let check = raw.check.unwrap_or_default();
+        let release_branches = check
+            .branches
+            .map(|list| {
+                globs(list, |span, e| {
+                    bad(span, "branches", format!("bad glob: {e}"))
+                })
+            })
+            .transpose()?;
         Ok(Self {
             path: path.to_path_buf(),
             format: raw.format,
@@ -224,7 +241,12 @@ impl FileConfig {
             component_depth: raw.component_depth.map(Spanned::into_inner),
             lookback_days: raw.lookback_days,
             window_days: raw.window_days.map(Spanned::into_inner),
-            check: raw.check.unwrap_or_default(),
+            check: CheckThresholds {
+                max_unreleased_lines: check.max_unreleased_lines,
+                max_unreleased_commits: check.max_unreleased_commits,
+                max_unreleased_days: check.max_unreleased_days,
+            },
+            release_branches,
         })
     }
 
@@ -250,6 +272,11 @@ impl FileConfig {
         args.no_cache |= self.no_cache.unwrap_or(false);
         args.color = args.color.or(self.color);
         args.quiet |= self.quiet.unwrap_or(false);
+        args.component_depth = args
+            .component_depth
+            .or(self.component_depth.map(|d| d as u32));
+        args.lookback_days = args.lookback_days.or(self.lookback_days);
+        args.window_days = args.window_days.or(self.window_days);
         args
     }
 }
@@ -261,19 +288,21 @@ impl Config {
         let Some(file) = file else {
             return Self::from_args(&args);
         };
-        let mut config = Self::from_args(&file.fill(args))?;
-        // No flag sets these: the file decides.
-        if let Some(d) = file.component_depth {
-            config.component_depth = d;
-        }
-        if let Some(d) = file.lookback_days {
-            config.lookback_days = d;
-        }
-        if let Some(d) = file.window_days {
-            config.window_days = d;
-        }
-        Ok(config)
+        Self::from_args(&file.fill(args))
     }
+}
+
+/// Checks that each string is a glob; `bad` words the error for the first that is not.
+fn globs(
+    list: Vec<Spanned<String>>,
+    bad: impl Fn(Range<usize>, globset::Error) -> Error,
+) -> Result<Vec<String>> {
+    list.into_iter()
+        .map(|g| match globset::Glob::new(g.get_ref()) {
+            Ok(_) => Ok(g.into_inner()),
+            Err(e) => Err(bad(g.span(), e)),
+        })
+        .collect()
 }
 
 /// The 1-based line of byte offset `offset` in `text`.
@@ -322,6 +351,7 @@ window_days = 30
 max_unreleased_lines = 5000
 max_unreleased_commits = 50
 max_unreleased_days = 14
+branches = ["main", "release/*"]
 "#,
         )
         .expect("valid file");
@@ -341,6 +371,10 @@ max_unreleased_days = 14
         assert_eq!(c.component_depth, Some(3));
         assert_eq!(c.lookback_days, Some(90));
         assert_eq!(c.window_days, Some(30));
+        assert_eq!(
+            c.release_branches.as_deref(),
+            Some(&["main".to_string(), "release/*".to_string()][..])
+        );
         assert_eq!(
             c.check,
             CheckThresholds {

@@ -3,6 +3,7 @@
 //! renamed. Times are RFC 3339, durations are seconds, `null` means "does not apply".
 
 use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::facts::CommitId;
@@ -11,7 +12,7 @@ use crate::facts::CommitId;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The whole analysis of one repository.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub repository: RepositoryInfo,
@@ -30,7 +31,7 @@ pub struct Report {
 }
 
 /// Where the report came from.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RepositoryInfo {
     pub path: String,
     /// The commit HEAD points at; `null` in an empty repository.
@@ -38,7 +39,7 @@ pub struct RepositoryInfo {
 }
 
 /// The settings the analysis used.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Settings {
     /// `tags` or `deploys`.
     pub source: String,
@@ -58,7 +59,7 @@ pub struct Settings {
 }
 
 /// One release (or deploy).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ReleaseRow {
     pub tag: String,
     /// Other tags on the same commit, merged into this release.
@@ -99,7 +100,7 @@ pub struct ReleaseRow {
 }
 
 /// Kind of a revert.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RevertKind {
     PostRelease,
@@ -109,7 +110,7 @@ pub enum RevertKind {
 }
 
 /// How a revert was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RevertMethod {
     /// `This reverts commit <sha>`.
@@ -123,7 +124,7 @@ pub enum RevertMethod {
 }
 
 /// One revert commit.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RevertRow {
     pub commit: CommitId,
     pub time: DateTime<Utc>,
@@ -146,7 +147,7 @@ pub struct RevertRow {
 }
 
 /// One `Fixes: <sha>` commit.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct FixRow {
     pub commit: CommitId,
     pub time: DateTime<Utc>,
@@ -160,7 +161,7 @@ pub struct FixRow {
 }
 
 /// Totals and the findings.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Summary {
     pub releases: u64,
     pub change_failure_rate: Option<f64>,
@@ -178,7 +179,7 @@ pub struct Summary {
 }
 
 /// Counts of reverts by how they were found and what they were, and of `Fixes:` commits.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct RevertCounts {
     pub total: u64,
     pub by_message: u64,
@@ -201,7 +202,7 @@ pub struct RevertCounts {
 }
 
 /// Cadence of one stream.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct StreamSummary {
     pub stream: String,
     pub releases: u64,
@@ -211,7 +212,7 @@ pub struct StreamSummary {
 }
 
 /// The small-changes argument (PRODUCT.md).
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct SizeVsFailure {
     pub quartiles: Vec<Quartile>,
     pub auc: Option<f64>,
@@ -226,7 +227,7 @@ pub struct SizeVsFailure {
 }
 
 /// One size quartile of releases.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Quartile {
     pub quartile: u8,
     pub min_lines: u64,
@@ -241,7 +242,7 @@ pub struct Quartile {
 }
 
 /// Repeat incidents.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct RepeatIncidents {
     pub rate: Option<f64>,
     pub incidents: u64,
@@ -250,21 +251,21 @@ pub struct RepeatIncidents {
 }
 
 /// A component and how many post-release reverts touched it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ComponentCount {
     pub component: String,
     pub incidents: u64,
 }
 
 /// Release cadence over time.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Cadence {
     pub windows: Vec<CadenceWindow>,
     pub trend: Trend,
 }
 
 /// One rolling window.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct CadenceWindow {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -274,7 +275,7 @@ pub struct CadenceWindow {
 }
 
 /// Releasing more or less often than a year ago.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Trend {
     /// `more_often`, `less_often`, `steady` or `insufficient_data`.
     pub direction: String,
@@ -285,7 +286,7 @@ pub struct Trend {
 }
 
 /// What sizes left out.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Excluded {
     /// The rules in force: lock file names, `.gitattributes` attributes, `--exclude` globs.
     pub rules: Vec<String>,
