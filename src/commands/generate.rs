@@ -242,26 +242,25 @@ fn readme_section(heading: &str) -> String {
     out
 }
 
-/// The README's paragraph that starts with `start`, up to the next blank line after its
-/// text (a code block in it included).
+/// The README's paragraph that starts with `start`, with the code block that follows it, up
+/// to the blank line after that block.
 fn readme_paragraph(start: &str) -> String {
     let mut out = String::new();
-    let mut inside = false;
-    let mut fence = false;
+    let (mut inside, mut fence, mut closed) = (false, false, false);
     for line in README.lines() {
-        if !inside && line.starts_with(start) {
-            inside = true;
+        inside |= line.starts_with(start);
+        if !inside {
+            continue;
         }
-        if inside {
-            if line.starts_with("```") {
-                fence = !fence;
-            }
-            if line.trim().is_empty() && !fence && !out.ends_with("```\n") && out.contains("```") {
-                break;
-            }
-            out.push_str(line);
-            out.push('\n');
+        if closed && line.trim().is_empty() {
+            break;
         }
+        if line.starts_with("```") {
+            closed = fence;
+            fence = !fence;
+        }
+        out.push_str(line);
+        out.push('\n');
     }
     out
 }

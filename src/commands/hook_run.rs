@@ -197,7 +197,8 @@ fn lines(
     let mut out = Vec::new();
     let mut blocked = false;
     for push in sending {
-        let (unreleased, _warnings) = check::measure(&repo, &config, push.local, now)?;
+        let (unreleased, _warnings) =
+            crate::commands::batch::measure(&repo, &config, push.local, now)?;
         let over: Vec<String> = check::limits(&unreleased, thresholds)
             .iter()
             .filter(|l| l.exceeded)
@@ -211,7 +212,7 @@ fn lines(
             .collect();
         let mut line = format!(
             "git-cadence: {}",
-            check::summary_line(&unreleased, terminal_text, str::to_string)
+            crate::commands::batch::summary_line(&unreleased, terminal_text, str::to_string)
         );
         let gate = args.enforce && is_release_branch(&push.branch, &release);
         if !over.is_empty() {

@@ -99,11 +99,25 @@ pub struct PrSummary {
     pub limits: Vec<super::check::Limit>,
     /// Whether a threshold in `limits` is exceeded.
     pub exceeded: bool,
+    /// Tags the release pattern left out that look like releases of prefixed streams (see
+    /// `report`); `null` when there are none.
+    pub unmatched_tags: Option<crate::report::model::UnmatchedTags>,
+}
+
+/// A line naming tags the pattern left out (and the flag that selects them), or nothing.
+fn unmatched_line(s: &PrSummary) -> String {
+    s.unmatched_tags.as_ref().map_or_else(String::new, |u| {
+        format!(
+            "{}; to compare with them as release streams: {}\n",
+            crate::report::streams::unmatched_sentence(u, md_text),
+            md_code(&crate::report::streams::tag_pattern_flag(u))
+        )
+    })
 }
 
 /// Runs `pr`.
 pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
-    let (repo, config, file) = super::load(shared)?;
+    let (repo, config, file) = super::load_at(shared, &args.base)?;
     if config.format == Format::Csv {
         return Err(Error::BadValue {
             what: "--format".into(),
@@ -119,11 +133,11 @@ pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
         rules_from: head,
     };
     let rules = crate::exclude::SizeRules::new(&config.excludes, config.include_all)?;
-    let (stats, mut warnings) = super::check::measure_diffs(&repo, &rules, &[request], None)?;
+    let (stats, mut warnings) = super::batch::measure_diffs(&repo, &rules, &[request], None)?;
     let size = stats.first().copied().unwrap_or_default();
     let commits = crate::git::unreleased::count_between(&repo, merge_base, head)?;
     let paths = crate::git::unreleased::changed_paths(&repo, merge_base, head)?;
-    let (on_base, w) = super::check::measure(&repo, &config, base, now)?;
+    let (on_base, w) = super::batch::measure(&repo, &config, base, now)?;
     warnings.extend(w);
 
     let report = crate::pipeline::analyse(&repo, &config, now)?;
@@ -169,9 +183,9 @@ pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
 /// The next release with this change merged, as `check` would measure it: the batch on base
 /// with this change's lines and commits added.
 fn with_change_batch(
-    on_base: &super::check::Unreleased,
+    on_base: &super::batch::Unreleased,
     s: &PrSummary,
-) -> super::check::Unreleased {
+) -> super::batch::Unreleased {
     let mut batch = on_base.clone();
     batch.commits = s.with_change.commits;
     batch.lines_changed = Some(s.with_change.lines_changed);
@@ -189,26 +203,6 @@ pub fn components(paths: &[String], depth: usize) -> Vec<String> {
     set.into_iter().collect()
 }
 
-/// Share of `sizes` strictly smaller than `value`.
-#[must_use]
-pub fn larger_than_share(sizes: &[u64], value: u64) -> Option<f64> {
-    if sizes.is_empty() {
-        return None;
-    }
-    let below = sizes.iter().filter(|&&s| s < value).count();
-    Some(below as f64 / sizes.len() as f64)
-}
-
-/// Share of `sizes` strictly larger than `value`.
-#[must_use]
-pub fn smaller_than_share(sizes: &[u64], value: u64) -> Option<f64> {
-    if sizes.is_empty() {
-        return None;
-    }
-    let above = sizes.iter().filter(|&&s| s > value).count();
-    Some(above as f64 / sizes.len() as f64)
-}
-
 /// The quartile whose range holds `lines` (below the first: the first; above the last:
 /// the last).
 #[must_use]
@@ -223,7 +217,7 @@ pub fn quartile_of(quartiles: &[Quartile], lines: u64) -> Option<&Quartile> {
 #[must_use]
 pub fn summarise(
     mut change: Change,
-    on_base: &super::check::Unreleased,
+    on_base: &super::batch::Unreleased,
     report: &Report,
     lookback_days: u32,
     now: i64,
@@ -233,8 +227,10 @@ pub fn summarise(
         .iter()
         .filter_map(|r| r.lines_changed)
         .collect();
-    change.larger_than_share_of_releases = larger_than_share(&sizes, change.lines_changed);
-    change.smaller_than_share_of_releases = smaller_than_share(&sizes, change.lines_changed);
+    change.larger_than_share_of_releases =
+        super::batch::larger_than_share(&sizes, change.lines_changed);
+    change.smaller_than_share_of_releases =
+        super::batch::smaller_than_share(&sizes, change.lines_changed);
     let lines = on_base.lines_changed.unwrap_or(0) + change.lines_changed;
     let with_change = WithChange {
         base_release: on_base.base_release.clone(),
@@ -242,8 +238,8 @@ pub fn summarise(
         unreleased_lines_on_base: on_base.lines_changed,
         commits: on_base.commits + change.commits,
         lines_changed: lines,
-        larger_than_share_of_releases: larger_than_share(&sizes, lines),
-        smaller_than_share_of_releases: smaller_than_share(&sizes, lines),
+        larger_than_share_of_releases: super::batch::larger_than_share(&sizes, lines),
+        smaller_than_share_of_releases: super::batch::smaller_than_share(&sizes, lines),
         quartile: quartile_of(&report.summary.size_vs_failure.quartiles, lines).cloned(),
     };
     let since = now - i64::from(lookback_days) * 86_400;
@@ -292,6 +288,7 @@ pub fn summarise(
         verdict: String::new(),
         limits: Vec::new(),
         exceeded: false,
+        unmatched_tags: report.unmatched_tags.clone(),
     };
     summary.verdict = verdict(&summary);
     summary
@@ -299,7 +296,7 @@ pub fn summarise(
 
 fn share_text(larger: Option<f64>, smaller: Option<f64>) -> String {
     match (larger, smaller) {
-        (Some(l), Some(s)) => super::check::share_phrase(l, s),
+        (Some(l), Some(s)) => super::batch::share_phrase(l, s),
         _ => "no past release to compare with".to_string(),
     }
 }
@@ -478,8 +475,11 @@ pub fn markdown(s: &PrSummary) -> String {
         opt_share(w.larger_than_share_of_releases),
     );
     out.push('\n');
-    for line in context_lines(s) {
+    for (i, line) in context_lines(s).iter().enumerate() {
         let _ = writeln!(out, "{line}");
+        if i == 0 {
+            out.push_str(&unmatched_line(s));
+        }
     }
     out.push('\n');
     let _ = writeln!(out, "{}", hot_heading(s));
@@ -518,18 +518,6 @@ mod tests {
             ["README.md", "a/b", "src", "src/git"]
         );
         assert_eq!(components(&paths, 1), ["README.md", "a", "src"]);
-    }
-
-    #[test]
-    fn shares_count_strictly_smaller_releases() {
-        assert_eq!(larger_than_share(&[], 5), None);
-        assert_eq!(larger_than_share(&[1, 5, 10, 20], 5), Some(0.25));
-        assert_eq!(larger_than_share(&[1, 5, 10, 20], 21), Some(1.0));
-        assert_eq!(larger_than_share(&[1, 5, 10, 20], 0), Some(0.0));
-        assert_eq!(smaller_than_share(&[], 5), None);
-        assert_eq!(smaller_than_share(&[1, 5, 10, 20], 5), Some(0.5));
-        assert_eq!(smaller_than_share(&[1, 5, 10, 20], 0), Some(1.0));
-        assert_eq!(smaller_than_share(&[1, 5, 10, 20], 20), Some(0.0));
     }
 
     fn q(n: u8, min: u64, max: u64) -> Quartile {
@@ -635,6 +623,7 @@ pub(crate) mod snapshot_tests {
             verdict: String::new(),
             limits: Vec::new(),
             exceeded: false,
+            unmatched_tags: None,
         };
         s.verdict = verdict(&s);
         s

@@ -70,7 +70,15 @@ struct Setup {
 /// A repository with releases, `origin/main` as the pull request's base and a `feature`
 /// branch checked out; a stub `gh` in its own bin directory.
 fn setup() -> Setup {
+    setup_with(None)
+}
+
+/// [`setup`], with `.git-cadence.toml` committed on main when `config` is given.
+fn setup_with(config: Option<&str>) -> Setup {
     let mut repo = TestRepo::new();
+    if let Some(config) = config {
+        repo.commit(".git-cadence.toml", config, "Settings");
+    }
     repo.commit("src/app.rs", &TestRepo::lines(10, "app"), "Initial");
     repo.git(&["tag", "v1.0.0"]);
     repo.commit("src/app.rs", &TestRepo::lines(40, "app"), "Grow the app");
@@ -242,17 +250,19 @@ fn a_fork_run_only_writes_the_artifact_which_workflow_run_posts() {
 
 #[test]
 fn check_fails_the_run_after_posting_when_a_threshold_is_exceeded() {
-    let s = setup();
-    std::fs::write(
-        s.repo.root.join(".git-cadence.toml"),
-        "[check]\nmax_unreleased_lines = 30\n",
-    )
-    .expect("write");
+    let mut s = setup_with(Some("[check]\nmax_unreleased_lines = 30\n"));
+    // The change loosens the threshold in its own config: the base revision's settings
+    // apply, never the change's.
+    s.repo.commit(
+        ".git-cadence.toml",
+        "[check]\nmax_unreleased_lines = 100000\n",
+        "Loosen the check",
+    );
     let out = action(&s, "summarise", &[("INPUT_CHECK", "true")]);
     assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
     let body = &comments(&s, "7")[0].1;
     assert!(
-        body.contains("Over the check limit with this change merged: lines 33 (max 30)."),
+        body.contains("Over the check limit with this change merged: lines 35 (max 30)."),
         "{body}"
     );
     let output = std::fs::read_to_string(s.repo.sibling("github-output")).expect("outputs");

@@ -9,6 +9,7 @@ mod common;
 mod docs;
 mod hook;
 mod hook_run;
+mod monorepo;
 mod pr;
 mod releases;
 mod repository;
