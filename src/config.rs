@@ -38,6 +38,8 @@ pub struct Config {
     /// `--incidents FILE`.
     pub incidents: Option<PathBuf>,
     pub no_cache: bool,
+    /// Measure per-release churn (`--churn`, `churn = true`).
+    pub churn: bool,
     pub color: ColorChoice,
     pub quiet: bool,
     pub failure: FailureMode,
@@ -58,7 +60,7 @@ impl Config {
             None => (compile("tag", DEFAULT_TAG_PATTERN)?, true),
         };
         Ok(Self {
-            repo: args.repo.clone(),
+            repo: one_repo(args)?,
             format: args.format.unwrap_or(Format::Table),
             tag_pattern,
             tag_pattern_is_default,
@@ -78,6 +80,7 @@ impl Config {
             deploys: args.deploys.clone(),
             incidents: args.incidents.clone(),
             no_cache: args.no_cache,
+            churn: args.churn,
             color: args.color.unwrap_or(ColorChoice::Auto),
             quiet: args.quiet,
             failure: args.failure.unwrap_or(FailureMode::Any),
@@ -90,6 +93,22 @@ impl Config {
             lookback_days: 180,
             window_days: 90,
         })
+    }
+}
+
+/// The one `--repo` of a command other than `fleet` (`None`: discover from the current
+/// directory); several are an error.
+pub fn one_repo(args: &SharedArgs) -> Result<Option<PathBuf>> {
+    match args.repo.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        more => Err(Error::BadValue {
+            what: "--repo".to_string(),
+            message: format!(
+                "given {} times; only `git cadence fleet` takes several repositories",
+                more.len()
+            ),
+        }),
     }
 }
 

@@ -78,7 +78,8 @@ pub fn run(shared: SharedArgs, action: HookAction, now: i64) -> Result<Outcome> 
 }
 
 fn hooks_dir(shared: &SharedArgs) -> Result<PathBuf> {
-    let dir = crate::git::Repo::discover(shared.repo.as_deref())?.hooks_dir()?;
+    let repo = crate::config::one_repo(shared)?;
+    let dir = crate::git::Repo::discover(repo.as_deref())?.hooks_dir()?;
     if dir.exists() && !dir.is_dir() {
         // `core.hooksPath=/dev/null` is a common way to turn hooks off.
         return Err(Error::BadValue {

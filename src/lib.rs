@@ -51,6 +51,7 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
         cli::Command::Pr(args) => return commands::pr::run(cli.shared, &args, now),
         cli::Command::Hook(args) => return hook::run(cli.shared, args.action, now),
         cli::Command::Generate(args) => return commands::generate::run(args.what),
+        cli::Command::Fleet(args) => return commands::fleet::run(&cli.shared, &args, now),
         cli::Command::Reverts => report::View::Reverts,
     };
     let (repo, config, _) = commands::load(cli.shared)?;

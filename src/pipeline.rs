@@ -37,8 +37,9 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     let history = git::history::read_history(repo, &tips)?;
     let releases = place_releases(points, &history);
 
-    // Sizes: each release against its previous one; churn: each non-merge commit of a
-    // release against its first parent, with the release's attributes deciding exclusions.
+    // Sizes: each release against its previous one; churn (only when asked for: it is most
+    // of a first run's cost): each non-merge commit of a release against its first parent,
+    // with the release's attributes deciding exclusions.
     let mut requests = Vec::new();
     let mut size_slot = vec![None; releases.releases.len()];
     let mut churn_slots: Vec<(usize, usize)> = Vec::new();
@@ -54,7 +55,7 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
                 rules_from: r.point.commit,
             });
         }
-        for &c in &r.commits {
+        for &c in r.commits.iter().filter(|_| config.churn) {
             let commit = &history.commits[c as usize];
             if commit.is_merge() {
                 continue;
@@ -77,10 +78,13 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     warnings.extend(diff_warnings);
 
     let sizes = size_slot.iter().map(|s| s.map(|k| stats[k])).collect();
-    let mut churn = vec![DiffStats::default(); releases.releases.len()];
-    for (release, k) in churn_slots {
-        churn[release] += stats[k];
-    }
+    let churn = config.churn.then(|| {
+        let mut churn = vec![DiffStats::default(); releases.releases.len()];
+        for (release, k) in churn_slots {
+            churn[release] += stats[k];
+        }
+        churn
+    });
 
     let incidents = match &config.incidents {
         Some(path) => crate::incidents::read_incidents(path)?,

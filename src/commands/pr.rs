@@ -142,6 +142,10 @@ pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
             serde_json::to_writer_pretty(&mut *out, &summary).map_err(std::io::Error::from)?;
             writeln!(out)
         }
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, &summary).map_err(std::io::Error::from)?;
+            writeln!(out)
+        }
         _ => out.write_all(markdown(&summary).as_bytes()),
     })?;
     Ok(Outcome::Success)

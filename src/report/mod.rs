@@ -35,6 +35,14 @@ pub fn render(
 ) -> io::Result<()> {
     let style = table::Style { color };
     match (format, view) {
+        (Format::Jsonl, _) => {
+            let mut json = Vec::new();
+            render(report, view, Format::Json, color, &mut json)?;
+            let value: serde_json::Value =
+                serde_json::from_slice(&json).map_err(io::Error::from)?;
+            serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
+            writeln!(out)
+        }
         (Format::Json, View::Report) => json(report, out),
         (Format::Json, View::Releases) => json(
             &serde_json::json!({

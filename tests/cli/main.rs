@@ -5,6 +5,7 @@
 
 mod check;
 mod common;
+mod fleet;
 mod hook;
 mod pr;
 mod releases;
