@@ -18,6 +18,7 @@ pub mod incidents;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod scope;
 
 use error::Result;
 
@@ -46,7 +47,8 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
     let now = now()?;
     let view = match cli.command.unwrap_or(cli::Command::Report) {
         cli::Command::Report => report::View::Report,
-        cli::Command::Releases => report::View::Releases,
+        cli::Command::Releases(args) if args.streams => report::View::Streams,
+        cli::Command::Releases(_) => report::View::Releases,
         cli::Command::Check(args) => return commands::check::run(cli.shared, args, now),
         cli::Command::Pr(args) => return commands::pr::run(cli.shared, &args, now),
         cli::Command::Hook(args) => return hook::run(cli.shared, args.action, now),

@@ -1,5 +1,5 @@
 //! The small-changes argument: does release size predict failure here? Turns one row per
-//! measured release into [`SizeVsFailure`] and the one-sentence headline.
+//! measured release into [`SizeVsFailure`]: the numbers and the verdict.
 //!
 //! The verdict rule, stated once:
 //! - `insufficient_evidence` with fewer than [`MIN_RELEASES`] releases, fewer than
@@ -8,13 +8,9 @@
 //!   `bigger_riskier` when AUC > 0.5 and p < [`ALPHA`], `smaller_riskier` when AUC < 0.5 and
 //!   p < [`ALPHA`], and `not_riskier` otherwise.
 //!
-//! The headline reports the largest size quartile against the smallest, with the counts, so that
-//! a reader can check it against the quartile table.
+//! This module decides; [`crate::report::headline`] words the decision.
 
-use std::fmt::Write;
-
-use crate::report::model::{Quartile, SizeVsFailure};
-use crate::report::text::{p_value, percent, ratio, thousands};
+use crate::report::model::{Quartile, SizeVsFailure, Verdict};
 
 use super::stats::{mann_whitney, median_i64, risk_ratio, size_quartiles, spearman};
 
@@ -40,15 +36,7 @@ pub struct ReleaseEvidence {
     pub reverted_commits: u64,
 }
 
-/// What the evidence says.
-#[derive(Clone, Debug)]
-pub struct Finding {
-    pub size_vs_failure: SizeVsFailure,
-    /// One plain sentence with its numbers.
-    pub headline: String,
-}
-
-/// Computes every field of [`SizeVsFailure`] and the headline from `rows`, which are in release
+/// Computes every field of [`SizeVsFailure`] from `rows`, which are in release
 /// order (the order breaks ties of size between quartiles, see
 /// [`size_quartiles`](super::stats::size_quartiles)).
 ///
@@ -56,7 +44,7 @@ pub struct Finding {
 /// do), numbered 1 (smallest) to 4; `per_commit_revert_rate` has one entry per listed quartile.
 /// The risk ratio compares quartile 4 with quartile 1 and needs all four.
 #[must_use]
-pub fn size_vs_failure(rows: &[ReleaseEvidence]) -> Finding {
+pub fn size_vs_failure(rows: &[ReleaseEvidence]) -> SizeVsFailure {
     let sizes: Vec<u64> = rows.iter().map(|r| r.lines_changed).collect();
     let assigned = size_quartiles(&sizes);
     let mut quartiles = Vec::new();
@@ -114,7 +102,7 @@ pub fn size_vs_failure(rows: &[ReleaseEvidence]) -> Finding {
         _ => Verdict::InsufficientEvidence,
     };
 
-    let size_vs_failure = SizeVsFailure {
+    SizeVsFailure {
         per_commit_revert_rate: quartiles.iter().map(per_commit_rate).collect(),
         quartiles,
         auc: mw.map(|m| m.auc),
@@ -123,31 +111,7 @@ pub fn size_vs_failure(rows: &[ReleaseEvidence]) -> Finding {
         risk_ratio: rr.map(|r| r.ratio),
         risk_ratio_ci95: rr.map(|r| r.ci95),
         restore_vs_size_rho: spearman(&restore_sizes, &restore_times),
-        verdict: verdict.as_str().to_string(),
-    };
-    let headline = headline(verdict, rows.len(), failures, &size_vs_failure);
-    Finding {
-        size_vs_failure,
-        headline,
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Verdict {
-    BiggerRiskier,
-    NotRiskier,
-    SmallerRiskier,
-    InsufficientEvidence,
-}
-
-impl Verdict {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::BiggerRiskier => "bigger_riskier",
-            Self::NotRiskier => "not_riskier",
-            Self::SmallerRiskier => "smaller_riskier",
-            Self::InsufficientEvidence => "insufficient_evidence",
-        }
+        verdict,
     }
 }
 
@@ -178,215 +142,6 @@ fn per_commit_rate(q: &Quartile) -> Option<f64> {
     (q.commits > 0).then(|| q.reverted_commits as f64 / q.commits as f64)
 }
 
-const NOT_ENOUGH: &str = "Not enough evidence to relate release size to failure";
-
-fn headline(verdict: Verdict, releases: usize, failures: usize, s: &SizeVsFailure) -> String {
-    if verdict == Verdict::InsufficientEvidence {
-        return insufficient(releases, failures);
-    }
-    let (Some(auc), Some(p), Some(small), Some(large)) =
-        (s.auc, s.p_value, s.quartiles.first(), s.quartiles.last())
-    else {
-        // The verdict needs the test and at least MIN_RELEASES releases, so this is unreachable;
-        // say what is known rather than panic.
-        return insufficient(releases, failures);
-    };
-    let ends = Ends {
-        small,
-        large,
-        stats: format!(
-            "AUC {auc:.2}, {}; {} releases, {} failed",
-            p_value(p),
-            thousands(releases as u64),
-            thousands(failures as u64)
-        ),
-    };
-    match verdict {
-        Verdict::BiggerRiskier => bigger_riskier(&ends, s),
-        Verdict::SmallerRiskier => smaller_riskier(&ends, s),
-        Verdict::NotRiskier | Verdict::InsufficientEvidence => format!(
-            "In this repository, release size does not predict failure: the largest quarter of \
-             releases ({}) failed in {} of cases and the smallest ({}) in {} ({}).",
-            range(large, " changed"),
-            percent(rate(large)),
-            range(small, ""),
-            percent(rate(small)),
-            ends.stats
-        ),
-    }
-}
-
-/// The smallest and largest quartile, and the test's numbers as the headline prints them.
-struct Ends<'a> {
-    small: &'a Quartile,
-    large: &'a Quartile,
-    stats: String,
-}
-
-fn bigger_riskier(ends: &Ends<'_>, s: &SizeVsFailure) -> String {
-    let Ends {
-        small,
-        large,
-        stats,
-    } = ends;
-    let (small_rate, large_rate) = (rate(small), rate(large));
-    let (large_range, small_range) = (range(large, " changed"), range(small, ""));
-    let mut out = if large_rate <= small_rate {
-        // Possible when the middle quartiles carry the difference.
-        format!(
-            "Failed releases were larger than clean ones ({stats}), though the largest quarter \
-             of releases ({large_range}) failed in {} of cases and the smallest ({small_range}) \
-             in {}",
-            percent(large_rate),
-            percent(small_rate)
-        )
-    } else if small.failed == 0 {
-        format!(
-            "The largest quarter of releases ({large_range}) failed in {} of cases and the \
-             smallest ({small_range}) never did ({stats})",
-            percent(large_rate)
-        )
-    } else {
-        let ci = s
-            .risk_ratio_ci95
-            .map(|[lo, hi]| format!("95% CI {}–{}; ", ratio(lo), ratio(hi)))
-            .unwrap_or_default();
-        format!(
-            "The largest quarter of releases ({large_range}) failed {} as often as the smallest \
-             ({small_range}): {} vs {} ({ci}{stats})",
-            fmt_times(large_rate / small_rate),
-            percent(large_rate),
-            percent(small_rate),
-        )
-    };
-    if let (Some(Some(pc_small)), Some(Some(pc_large))) = (
-        s.per_commit_revert_rate.first(),
-        s.per_commit_revert_rate.last(),
-    ) {
-        if pc_large <= pc_small {
-            let _ = write!(
-                out,
-                "; per commit they were not riskier ({} vs {} of commits reverted), so the \
-                 difference comes from the number of commits big releases hold",
-                percent(*pc_large),
-                percent(*pc_small)
-            );
-        } else {
-            let _ = write!(
-                out,
-                "; per commit too ({} vs {} of commits reverted)",
-                percent(*pc_large),
-                percent(*pc_small)
-            );
-        }
-    }
-    out.push('.');
-    out
-}
-
-fn smaller_riskier(ends: &Ends<'_>, s: &SizeVsFailure) -> String {
-    let Ends {
-        small,
-        large,
-        stats,
-    } = ends;
-    let (small_rate, large_rate) = (rate(small), rate(large));
-    let (small_range, large_range) = (range(small, " changed"), range(large, ""));
-    if small_rate <= large_rate {
-        format!(
-            "In this repository, failed releases were smaller than clean ones ({stats}), though \
-             the smallest quarter of releases ({small_range}) failed in {} of cases and the \
-             largest ({large_range}) in {}.",
-            percent(small_rate),
-            percent(large_rate)
-        )
-    } else if large.failed == 0 {
-        format!(
-            "In this repository, small releases fail more often than big ones: the smallest \
-             quarter of releases ({small_range}) failed in {} of cases and the largest \
-             ({large_range}) never did ({stats}).",
-            percent(small_rate)
-        )
-    } else {
-        // The interval of the inverse ratio is the inverse of the interval.
-        let ci = s
-            .risk_ratio_ci95
-            .map(|[lo, hi]| format!("95% CI {}–{}; ", ratio(1.0 / hi), ratio(1.0 / lo)))
-            .unwrap_or_default();
-        format!(
-            "In this repository, small releases fail more often than big ones: the smallest \
-             quarter of releases ({small_range}) failed {} as often as the largest \
-             ({large_range}): {} vs {} ({ci}{stats}).",
-            fmt_times(small_rate / large_rate),
-            percent(small_rate),
-            percent(large_rate),
-        )
-    }
-}
-
-/// `1,800–15,000 changed lines` (with `word` = `" changed"`) or `5–120 lines`.
-fn range(q: &Quartile, word: &str) -> String {
-    format!(
-        "{}–{}{word} lines",
-        thousands(q.min_lines),
-        thousands(q.max_lines)
-    )
-}
-
-fn rate(q: &Quartile) -> f64 {
-    q.failure_rate.unwrap_or(0.0)
-}
-
-/// The sentence that says why there is not enough evidence, with the counts.
-fn insufficient(releases: usize, failures: usize) -> String {
-    if releases == 0 {
-        return format!(
-            "{NOT_ENOUGH}: no release has a previous release to measure its size against."
-        );
-    }
-    let few_releases = releases < MIN_RELEASES;
-    let few_failures = failures < MIN_FAILURES;
-    let measured = format!(
-        "only {} {} a previous release to compare with (at least {MIN_RELEASES} are needed)",
-        thousands(releases as u64),
-        if releases == 1 {
-            "release has"
-        } else {
-            "releases have"
-        }
-    );
-    let failed = if failures == 0 {
-        format!("none of them failed (at least {MIN_FAILURES} failures are needed)")
-    } else {
-        format!(
-            "only {} of them failed (at least {MIN_FAILURES} failures are needed)",
-            thousands(failures as u64)
-        )
-    };
-    match (few_releases, few_failures) {
-        (true, true) => format!("{NOT_ENOUGH}: {measured}, and {failed}."),
-        (true, false) => format!("{NOT_ENOUGH}: {measured}."),
-        (false, true) => format!(
-            "{NOT_ENOUGH}: {} of {} releases failed (at least {MIN_FAILURES} failures are needed).",
-            if failures == 0 {
-                "none".to_string()
-            } else {
-                format!("only {}", thousands(failures as u64))
-            },
-            thousands(releases as u64)
-        ),
-        (false, false) => format!(
-            "{NOT_ENOUGH}: all {} releases failed, so there is no clean release to compare with.",
-            thousands(releases as u64)
-        ),
-    }
-}
-
-/// `3.8×`.
-fn fmt_times(x: f64) -> String {
-    format!("{}×", ratio(x))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,6 +168,22 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    /// The numbers and the sentence the report words them in, checked together so that a
+    /// change to either shows up next to the other.
+    struct Worded {
+        size_vs_failure: SizeVsFailure,
+        headline: String,
+    }
+
+    fn finding(rows: &[ReleaseEvidence]) -> Worded {
+        let size_vs_failure = size_vs_failure(rows);
+        let headline = crate::report::headline::headline(&size_vs_failure);
+        Worded {
+            size_vs_failure,
+            headline,
+        }
     }
 
     fn close(a: Option<f64>, b: f64) -> bool {
@@ -446,9 +217,9 @@ mod tests {
     // numpy 2.4.6), which restates the quartile rule and uses scipy for the statistics.
     #[test]
     fn bigger_riskier_from_more_commits() {
-        let f = size_vs_failure(&dataset_a());
+        let f = finding(&dataset_a());
         let s = &f.size_vs_failure;
-        assert_eq!(s.verdict, "bigger_riskier");
+        assert_eq!(s.verdict, Verdict::BiggerRiskier);
         let table: Vec<_> = s
             .quartiles
             .iter()
@@ -505,7 +276,7 @@ mod tests {
         let sizes = [
             30, 160, 10, 140, 60, 20, 120, 90, 150, 40, 110, 70, 130, 50, 100, 80,
         ];
-        let f = size_vs_failure(&rows(
+        let f = finding(&rows(
             &sizes,
             |_, s| [20, 110, 120, 130, 140, 150, 160].contains(&s),
             |_| 4,
@@ -513,7 +284,7 @@ mod tests {
             |_, s| Some(s as i64 * 60),
         ));
         let s = &f.size_vs_failure;
-        assert_eq!(s.verdict, "bigger_riskier");
+        assert_eq!(s.verdict, Verdict::BiggerRiskier);
         assert_close!(s.auc, 0.873_015_873_015_873);
         assert_close!(s.p_value, 0.014_909_159_116_304_995);
         assert_close!(s.spearman_rho, 0.642_270_714_991_117);
@@ -541,7 +312,7 @@ mod tests {
     #[test]
     fn bigger_riskier_when_the_smallest_never_failed() {
         let sizes = [10, 70, 20, 120, 30, 60, 40, 110, 50, 90, 80, 100];
-        let f = size_vs_failure(&rows(
+        let f = finding(&rows(
             &sizes,
             |_, s| s >= 80,
             |_| 3,
@@ -549,7 +320,7 @@ mod tests {
             |_, _| Some(86_400),
         ));
         let s = &f.size_vs_failure;
-        assert_eq!(s.verdict, "bigger_riskier");
+        assert_eq!(s.verdict, Verdict::BiggerRiskier);
         assert_close!(s.auc, 1.0);
         assert_close!(s.p_value, 0.005_766_120_914_237_261);
         assert_eq!(
@@ -566,7 +337,7 @@ mod tests {
         let sizes = [
             700, 100, 1200, 300, 500, 900, 200, 1100, 800, 400, 1000, 600,
         ];
-        let f = size_vs_failure(&rows(
+        let f = finding(&rows(
             &sizes,
             |_, s| [100, 500, 800, 1200].contains(&s),
             |_| 5,
@@ -574,7 +345,7 @@ mod tests {
             |i, _| Some(3600 * (i as i64 + 1)),
         ));
         let s = &f.size_vs_failure;
-        assert_eq!(s.verdict, "not_riskier");
+        assert_eq!(s.verdict, Verdict::NotRiskier);
         assert_close!(s.auc, 0.5);
         assert_close!(s.p_value, 1.0);
         assert_close!(s.spearman_rho, 0.0);
@@ -603,7 +374,7 @@ mod tests {
     #[test]
     fn smaller_riskier_says_so() {
         let sizes = [10, 70, 20, 120, 30, 60, 40, 110, 50, 90, 80, 100];
-        let f = size_vs_failure(&rows(
+        let f = finding(&rows(
             &sizes,
             |_, s| s <= 50,
             |_| 3,
@@ -611,7 +382,7 @@ mod tests {
             |_, _| Some(86_400),
         ));
         let s = &f.size_vs_failure;
-        assert_eq!(s.verdict, "smaller_riskier");
+        assert_eq!(s.verdict, Verdict::SmallerRiskier);
         assert_close!(s.auc, 0.0);
         assert_close!(s.p_value, 0.005_766_120_914_237_261);
         assert_close!(s.spearman_rho, -0.856_893_070_496_975_4);
@@ -633,7 +404,7 @@ mod tests {
     #[test]
     fn smaller_riskier_with_failures_on_both_ends_gives_the_ratio() {
         let sizes: Vec<u64> = (1..=16).map(|i| i * 100).collect();
-        let f = size_vs_failure(&rows(
+        let f = finding(&rows(
             &sizes,
             |_, s| s <= 500 || s == 1600,
             |_| 2,
@@ -641,7 +412,7 @@ mod tests {
             |_, _| None,
         ));
         let s = &f.size_vs_failure;
-        assert_eq!(s.verdict, "smaller_riskier");
+        assert_eq!(s.verdict, Verdict::SmallerRiskier);
         assert_close!(s.auc, 0.166_666_666_666_666_66);
         assert_close!(s.p_value, 0.034_423_814_325_388_775);
         assert_close!(s.spearman_rho, -0.560_112_033_611_203_9);
@@ -670,8 +441,8 @@ mod tests {
             |_| 1,
             |_, _| Some(1),
         );
-        let f = size_vs_failure(&few);
-        assert_eq!(f.size_vs_failure.verdict, "insufficient_evidence");
+        let f = finding(&few);
+        assert_eq!(f.size_vs_failure.verdict, Verdict::InsufficientEvidence);
         // The numbers that exist are still computed.
         assert_eq!(f.size_vs_failure.quartiles.len(), 4);
         assert!(f.size_vs_failure.auc.is_some());
@@ -683,7 +454,7 @@ mod tests {
         );
 
         let one = rows(&[10], |_, _| true, |_| 1, |_| 1, |_, _| Some(1));
-        let f = size_vs_failure(&one);
+        let f = finding(&one);
         assert_eq!(f.size_vs_failure.quartiles.len(), 1);
         assert_eq!(f.size_vs_failure.risk_ratio, None);
         assert_eq!(f.size_vs_failure.auc, None);
@@ -695,13 +466,13 @@ mod tests {
         );
 
         let many: Vec<u64> = (1..=2_000).collect();
-        let f = size_vs_failure(&rows(&many, |i, _| i < 2, |_| 1, |_| 1, |_, _| Some(1)));
+        let f = finding(&rows(&many, |i, _| i < 2, |_| 1, |_| 1, |_, _| Some(1)));
         assert_eq!(
             f.headline,
             "Not enough evidence to relate release size to failure: only 2 of 2,000 releases \
              failed (at least 3 failures are needed)."
         );
-        let f = size_vs_failure(&rows(&many[..9], |_, _| false, |_| 1, |_| 1, |_, _| None));
+        let f = finding(&rows(&many[..9], |_, _| false, |_| 1, |_| 1, |_, _| None));
         assert_eq!(f.size_vs_failure.spearman_rho, None);
         assert_eq!(f.size_vs_failure.risk_ratio, None);
         assert_eq!(
@@ -709,47 +480,19 @@ mod tests {
             "Not enough evidence to relate release size to failure: none of 9 releases failed \
              (at least 3 failures are needed)."
         );
-        let f = size_vs_failure(&rows(&many[..9], |_, _| true, |_| 1, |_| 1, |_, _| None));
-        assert_eq!(f.size_vs_failure.verdict, "insufficient_evidence");
+        let f = finding(&rows(&many[..9], |_, _| true, |_| 1, |_| 1, |_, _| None));
+        assert_eq!(f.size_vs_failure.verdict, Verdict::InsufficientEvidence);
         assert_eq!(
             f.headline,
             "Not enough evidence to relate release size to failure: all 9 releases failed, so \
              there is no clean release to compare with."
         );
-        let f = size_vs_failure(&[]);
+        let f = finding(&[]);
         assert!(f.size_vs_failure.quartiles.is_empty());
         assert_eq!(
             f.headline,
             "Not enough evidence to relate release size to failure: no release has a previous \
              release to measure its size against."
         );
-    }
-
-    #[test]
-    fn number_formats() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(52_310), "52,310");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(percent(0.31), "31%");
-        assert_eq!(percent(0.083), "8.3%");
-        assert_eq!(percent(0.08), "8%");
-        assert_eq!(percent(0.004), "0.4%");
-        assert_eq!(percent(0.0001), "<0.1%");
-        assert_eq!(percent(0.0), "0%");
-        assert_eq!(percent(0.0996), "10%");
-        assert_eq!(ratio(3.8), "3.8");
-        assert_eq!(ratio(9.0), "9.0");
-        assert_eq!(ratio(9.96), "10");
-        assert_eq!(ratio(1234.4), "1,234");
-        assert_eq!(ratio(0.61), "0.61");
-        assert_eq!(ratio(0.0104), "0.010");
-        assert_eq!(p_value(0.41), "p = 0.41");
-        assert_eq!(p_value(0.002_04), "p = 0.0020");
-        assert_eq!(p_value(0.0496), "p = 0.0496");
-        assert_eq!(p_value(0.051), "p = 0.051");
-        assert_eq!(p_value(1.0), "p = 1.0");
-        assert_eq!(p_value(0.000_2), "p < 0.001");
     }
 }

@@ -1,6 +1,7 @@
 //! Commands other than the report views: `check`, `pr` and the hidden `generate`. (`hook`
 //! lives in [`crate::hook`].)
 
+pub mod batch;
 pub mod check;
 pub mod fleet;
 pub mod generate;

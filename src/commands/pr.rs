@@ -91,6 +91,20 @@ pub struct PrSummary {
     pub lookback_days: u32,
     pub hot_components: Vec<HotComponent>,
     pub verdict: String,
+    /// Tags the release pattern left out that look like releases of prefixed streams (see
+    /// `report`); `null` when there are none.
+    pub unmatched_tags: Option<crate::report::model::UnmatchedTags>,
+}
+
+/// A line naming tags the pattern left out (and the flag that selects them), or nothing.
+fn unmatched_line(s: &PrSummary) -> String {
+    s.unmatched_tags.as_ref().map_or_else(String::new, |u| {
+        format!(
+            "{}; to compare with them as release streams: {}\n",
+            crate::report::streams::unmatched_sentence(u, md_text),
+            md_code(&crate::report::streams::tag_pattern_flag(u))
+        )
+    })
 }
 
 /// Runs `pr`.
@@ -111,11 +125,11 @@ pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
         rules_from: head,
     };
     let rules = crate::exclude::SizeRules::new(&config.excludes, config.include_all)?;
-    let (stats, mut warnings) = super::check::measure_diffs(&repo, &rules, &[request], None)?;
+    let (stats, mut warnings) = super::batch::measure_diffs(&repo, &rules, &[request], None)?;
     let size = stats.first().copied().unwrap_or_default();
     let commits = crate::git::unreleased::count_between(&repo, merge_base, head)?;
     let paths = crate::git::unreleased::changed_paths(&repo, merge_base, head)?;
-    let (on_base, w) = super::check::measure(&repo, &config, base, now)?;
+    let (on_base, w) = super::batch::measure(&repo, &config, base, now)?;
     warnings.extend(w);
 
     let report = crate::pipeline::analyse(&repo, &config, now)?;
@@ -162,16 +176,6 @@ pub fn components(paths: &[String], depth: usize) -> Vec<String> {
     set.into_iter().collect()
 }
 
-/// Share of `sizes` strictly smaller than `value`.
-#[must_use]
-pub fn larger_than_share(sizes: &[u64], value: u64) -> Option<f64> {
-    if sizes.is_empty() {
-        return None;
-    }
-    let below = sizes.iter().filter(|&&s| s < value).count();
-    Some(below as f64 / sizes.len() as f64)
-}
-
 /// The quartile whose range holds `lines` (below the first: the first; above the last:
 /// the last).
 #[must_use]
@@ -186,7 +190,7 @@ pub fn quartile_of(quartiles: &[Quartile], lines: u64) -> Option<&Quartile> {
 #[must_use]
 pub fn summarise(
     mut change: Change,
-    on_base: &super::check::Unreleased,
+    on_base: &super::batch::Unreleased,
     report: &Report,
     lookback_days: u32,
     now: i64,
@@ -196,7 +200,8 @@ pub fn summarise(
         .iter()
         .filter_map(|r| r.lines_changed)
         .collect();
-    change.larger_than_share_of_releases = larger_than_share(&sizes, change.lines_changed);
+    change.larger_than_share_of_releases =
+        super::batch::larger_than_share(&sizes, change.lines_changed);
     let lines = on_base.lines_changed.unwrap_or(0) + change.lines_changed;
     let with_change = WithChange {
         base_release: on_base.base_release.clone(),
@@ -204,7 +209,7 @@ pub fn summarise(
         unreleased_lines_on_base: on_base.lines_changed,
         commits: on_base.commits + change.commits,
         lines_changed: lines,
-        larger_than_share_of_releases: larger_than_share(&sizes, lines),
+        larger_than_share_of_releases: super::batch::larger_than_share(&sizes, lines),
         quartile: quartile_of(&report.summary.size_vs_failure.quartiles, lines).cloned(),
     };
     let since = now - i64::from(lookback_days) * 86_400;
@@ -251,6 +256,7 @@ pub fn summarise(
         lookback_days,
         hot_components: hot,
         verdict: String::new(),
+        unmatched_tags: report.unmatched_tags.clone(),
     };
     summary.verdict = verdict(&summary);
     summary
@@ -259,7 +265,7 @@ pub fn summarise(
 fn share_text(share: Option<f64>) -> String {
     share.map_or_else(
         || "no past release to compare with".to_string(),
-        super::check::share_phrase,
+        super::batch::share_phrase,
     )
 }
 
@@ -354,6 +360,7 @@ pub fn markdown(s: &PrSummary) -> String {
         "Compared with {} past releases that have a previous release.",
         thousands(s.releases_compared)
     );
+    out.push_str(&unmatched_line(s));
     if let Some(q) = &w.quartile {
         let _ = writeln!(
             out,
@@ -424,14 +431,6 @@ mod tests {
             ["README.md", "a/b", "src", "src/git"]
         );
         assert_eq!(components(&paths, 1), ["README.md", "a", "src"]);
-    }
-
-    #[test]
-    fn shares_count_strictly_smaller_releases() {
-        assert_eq!(larger_than_share(&[], 5), None);
-        assert_eq!(larger_than_share(&[1, 5, 10, 20], 5), Some(0.25));
-        assert_eq!(larger_than_share(&[1, 5, 10, 20], 21), Some(1.0));
-        assert_eq!(larger_than_share(&[1, 5, 10, 20], 0), Some(0.0));
     }
 
     fn q(n: u8, min: u64, max: u64) -> Quartile {
@@ -534,6 +533,7 @@ mod snapshot_tests {
                 },
             ],
             verdict: String::new(),
+            unmatched_tags: None,
         };
         s.verdict = verdict(&s);
         let md = markdown(&s);

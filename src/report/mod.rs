@@ -4,8 +4,10 @@
 pub mod csv;
 pub mod escape;
 pub mod grid;
+pub mod headline;
 pub mod markdown;
 pub mod model;
+pub mod streams;
 pub mod table;
 pub mod text;
 
@@ -23,6 +25,8 @@ pub enum View {
     Releases,
     /// The reverts and fixes.
     Reverts,
+    /// The release streams, their release counts and paths.
+    Streams,
 }
 
 /// Writes `report` in `format`. `color` only affects tables.
@@ -63,6 +67,18 @@ pub fn render(
             }),
             out,
         ),
+        (Format::Json, View::Streams) => json(
+            &serde_json::json!({
+                "schema_version": report.schema_version,
+                "repository": report.repository,
+                "streams": report.streams,
+                "unmatched_tags": report.unmatched_tags,
+            }),
+            out,
+        ),
+        (Format::Table, View::Streams) => streams::write_table(report, out, color),
+        (Format::Markdown, View::Streams) => streams::write_markdown(report, out),
+        (Format::Csv, View::Streams) => streams::write_csv(report, out),
         (Format::Table, View::Report) => table::write_report(report, out, style),
         (Format::Table, View::Reverts) => table::write_reverts(report, out, style),
         (Format::Markdown, View::Reverts) => markdown::write_reverts(report, out),

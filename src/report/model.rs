@@ -27,6 +27,40 @@ pub struct Report {
     pub excluded: Excluded,
     /// Problems that did not stop the run (also printed to stderr).
     pub warnings: Vec<String>,
+    /// Tags the release pattern did not select that look like releases of prefixed streams;
+    /// `null` when there are none.
+    pub unmatched_tags: Option<UnmatchedTags>,
+    /// Every release stream: its releases and the paths it is bound to.
+    pub streams: Vec<StreamPaths>,
+}
+
+/// Tags that look like versions with a prefix but that the release pattern did not select.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct UnmatchedTags {
+    /// How many.
+    pub tags: u64,
+    /// How many of them are pre-releases (selected only with `--prereleases`).
+    pub prereleases: u64,
+    /// How many stream prefixes they have.
+    pub streams: u64,
+    /// A few of them: the highest version of the streams with most tags.
+    pub examples: Vec<String>,
+    /// A `--tag-pattern` that selects them (and unprefixed versions) as release streams.
+    pub suggested_tag_pattern: String,
+}
+
+/// One release stream and the paths it owns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StreamPaths {
+    /// The stream's name (`""` for unprefixed tags).
+    pub stream: String,
+    /// Its releases (in the `--since`/`--until` window).
+    pub releases: u64,
+    /// The paths it is bound to; empty: it owns the whole tree.
+    pub paths: Vec<String>,
+    /// When the stream is not bound: the directories a workspace package of that name had at
+    /// HEAD or at a release, offered as `--stream-path NAME=DIR` (never applied unasked).
+    pub suggested_paths: Vec<String>,
 }
 
 /// Where the report came from.
@@ -225,8 +259,22 @@ pub struct SizeVsFailure {
     pub risk_ratio_ci95: Option<[f64; 2]>,
     pub per_commit_revert_rate: Vec<Option<f64>>,
     pub restore_vs_size_rho: Option<f64>,
-    /// `bigger_riskier`, `not_riskier`, `smaller_riskier` or `insufficient_evidence`.
-    pub verdict: String,
+    pub verdict: Verdict,
+}
+
+/// What the size-versus-failure evidence supports (decided in [`crate::analysis::evidence`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Failed releases were larger than clean ones (AUC > 0.5, p < 0.05).
+    BiggerRiskier,
+    /// No difference the test can tell at this sample size.
+    NotRiskier,
+    /// Failed releases were smaller than clean ones (AUC < 0.5, p < 0.05).
+    SmallerRiskier,
+    /// Too few releases, too few failures, or no clean release.
+    #[default]
+    InsufficientEvidence,
 }
 
 /// One size quartile of releases.

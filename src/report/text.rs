@@ -180,4 +180,32 @@ mod tests {
         assert_eq!(wrap("aa bb cc dd", 5), ["aa bb", "cc dd"]);
         assert_eq!(wrap("a verylongword b", 4), ["a", "verylongword", "b"]);
     }
+
+    #[test]
+    fn number_formats() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(52_310), "52,310");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(percent(0.31), "31%");
+        assert_eq!(percent(0.083), "8.3%");
+        assert_eq!(percent(0.08), "8%");
+        assert_eq!(percent(0.004), "0.4%");
+        assert_eq!(percent(0.0001), "<0.1%");
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(0.0996), "10%");
+        assert_eq!(ratio(3.8), "3.8");
+        assert_eq!(ratio(9.0), "9.0");
+        assert_eq!(ratio(9.96), "10");
+        assert_eq!(ratio(1234.4), "1,234");
+        assert_eq!(ratio(0.61), "0.61");
+        assert_eq!(ratio(0.0104), "0.010");
+        assert_eq!(p_value(0.41), "p = 0.41");
+        assert_eq!(p_value(0.002_04), "p = 0.0020");
+        assert_eq!(p_value(0.0496), "p = 0.0496");
+        assert_eq!(p_value(0.051), "p = 0.051");
+        assert_eq!(p_value(1.0), "p = 1.0");
+        assert_eq!(p_value(0.000_2), "p < 0.001");
+    }
 }

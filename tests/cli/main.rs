@@ -7,6 +7,7 @@ mod check;
 mod common;
 mod fleet;
 mod hook;
+mod monorepo;
 mod pr;
 mod releases;
 mod repository;

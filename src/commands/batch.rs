@@ -1,0 +1,337 @@
+//! The unreleased batch: the commits on a line that no release has shipped yet, measured
+//! cheaply (no whole-history analysis) so that `check`, `pr` and the hook answer fast on large
+//! repositories:
+//! - commits: reachable from HEAD and from no release (`git rev-list HEAD --not <releases>`);
+//! - lines: the diff from the batch's base to HEAD with the release size rules (lock files,
+//!   generated and vendored paths and `exclude` globs left out); the base is the latest
+//!   release that borders the batch, see [`crate::git::unreleased::unreleased`];
+//! - days: how long the longest-waiting unreleased change has waited, in whole days: now
+//!   minus the later of the oldest unreleased commit's author time and the base's time (the
+//!   base release's time; for an untagged base, its committer time). Author times can be
+//!   years old (a branch merged long after it was written, as on Rails' main), but a change
+//!   has not waited for a release longer than since the last release of its line.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+
+use crate::analysis::releases::ReleasePoint;
+use crate::config::Config;
+use crate::error::Result;
+use crate::exclude::SizeRules;
+use crate::facts::{CommitId, DiffStats, Warning};
+use crate::git::diff::DiffRequest;
+use crate::git::unreleased::unreleased;
+use crate::git::Repo;
+use crate::report::model::UnmatchedTags;
+use crate::report::streams;
+use crate::report::text::{percent, thousands};
+
+/// Seconds in a day.
+const DAY: i64 = 86_400;
+
+/// The unreleased batch, measured.
+#[derive(Clone, Debug, Serialize)]
+pub struct Unreleased {
+    /// The commit measured (HEAD, or the pushed branch in the hook).
+    pub head: CommitId,
+    /// Tag of the release the batch grows from; `null` when the base is released history
+    /// no tag names (then `base_commit` is the newest released commit on this line), or when
+    /// there is no release at all.
+    pub base_release: Option<String>,
+    pub base_commit: Option<CommitId>,
+    pub commits: u64,
+    pub merges: u64,
+    /// Size from the base to HEAD; `null` when there is no release yet.
+    pub files_changed: Option<u64>,
+    pub lines_added: Option<u64>,
+    pub lines_deleted: Option<u64>,
+    pub lines_changed: Option<u64>,
+    /// Author time of the oldest unreleased commit.
+    pub oldest_commit_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// How long the oldest unreleased change has waited: now minus the later of
+    /// `oldest_commit_time` and the base's time. `null` when nothing is unreleased.
+    pub age_seconds: Option<i64>,
+    /// `age_seconds` in whole days.
+    pub days: Option<u64>,
+    /// Share of past releases smaller than this batch (lines changed), from the sizes an
+    /// earlier run left in the size cache; `null` when none are cached.
+    pub larger_than_share_of_releases: Option<f64>,
+    /// How many cached past release sizes that share compares with.
+    pub releases_compared: Option<u64>,
+    /// Tags the release pattern left out that look like releases of prefixed streams (see
+    /// `report`); `null` when there are none.
+    pub unmatched_tags: Option<UnmatchedTags>,
+}
+
+/// Measures the unreleased batch at `head` as of `now`.
+pub fn measure(
+    repo: &Repo,
+    config: &Config,
+    head: CommitId,
+    now: i64,
+) -> Result<(Unreleased, Vec<Warning>)> {
+    let rules = SizeRules::new(&config.excludes, config.include_all)?;
+    let read = crate::pipeline::release_points_of(repo, config)?;
+    let (points, mut warnings) = (read.points, read.warnings);
+    let unmatched_tags = crate::analysis::unmatched::unmatched_tags(&read.unselected);
+    let batch = unreleased(repo, head, &points)?;
+    let size = match &batch.base {
+        Some(base) => {
+            let request = DiffRequest {
+                old: Some(base.commit),
+                new: head,
+                rules_from: head,
+            };
+            // No cache for this one diff: HEAD moves with every commit, and loading and
+            // rewriting the whole cache file would cost more than the diff.
+            let (stats, w) = measure_diffs(repo, &rules, &[request], None)?;
+            warnings.extend(w);
+            stats.first().copied()
+        }
+        None => None,
+    };
+    let past = cached_release_sizes(repo, config, &rules, &points);
+    let waiting_since = match (batch.oldest_author_time, &batch.base) {
+        (Some(t), Some(base)) => Some(t.max(base.time)),
+        (t, _) => t,
+    };
+    let age = waiting_since.map(|t| (now - t).max(0));
+    let unreleased = Unreleased {
+        head,
+        base_release: batch
+            .base
+            .as_ref()
+            .and_then(|b| b.release)
+            .map(|i| points[i].name.clone()),
+        base_commit: batch.base.as_ref().map(|b| b.commit),
+        commits: batch.commits,
+        merges: batch.merges,
+        files_changed: size.map(|s| s.files_changed),
+        lines_added: size.map(|s| s.lines_added),
+        lines_deleted: size.map(|s| s.lines_deleted),
+        lines_changed: size.as_ref().map(DiffStats::lines_changed),
+        oldest_commit_time: batch
+            .oldest_author_time
+            .map(crate::analysis::cadence::to_time),
+        age_seconds: age,
+        days: age.map(|a| (a / DAY) as u64),
+        larger_than_share_of_releases: match (&past, size) {
+            (Some(p), Some(s)) => larger_than_share(p, s.lines_changed()),
+            _ => None,
+        },
+        releases_compared: past.as_ref().map(|p| p.len() as u64),
+        unmatched_tags,
+    };
+    Ok((unreleased, warnings))
+}
+
+/// Measures diffs with the release size rules, optionally through the size cache.
+pub fn measure_diffs(
+    repo: &Repo,
+    rules: &SizeRules,
+    requests: &[DiffRequest],
+    cache: Option<&std::path::Path>,
+) -> Result<(Vec<DiffStats>, Vec<Warning>)> {
+    let hidden = indicatif::ProgressBar::hidden();
+    crate::git::diff::measure(&repo.git_dir, requests, rules, cache, &hidden)
+}
+
+/// Sizes (lines changed) of past releases as an earlier run measured them, from the size
+/// cache: for each release in the `--since`/`--until` window, its diff against the latest
+/// earlier release for which one is cached (the analysis measures each release against its
+/// previous release, so that is the one it finds). `None` without a cache or without any
+/// cached release size: computing them would take the whole analysis, which `hook run` and
+/// `check` must not.
+fn cached_release_sizes(
+    repo: &Repo,
+    config: &Config,
+    rules: &SizeRules,
+    points: &[ReleasePoint],
+) -> Option<Vec<u64>> {
+    if config.no_cache {
+        return None;
+    }
+    let path = crate::git::cache::default_cache_path(&repo.git_dir)?;
+    if !path.exists() {
+        return None;
+    }
+    let cache = crate::git::cache::Cache::load(&path);
+    let fingerprint = rules.fingerprint();
+    let mut sizes = Vec::new();
+    for (i, r) in points.iter().enumerate() {
+        if !config.in_window(r.time) {
+            continue;
+        }
+        let found = points[..i].iter().rev().find_map(|p| {
+            cache.get(&crate::git::cache::Key {
+                old: Some(p.commit),
+                new: r.commit,
+                rules_from: r.commit,
+                rules: fingerprint,
+            })
+        });
+        if let Some(entry) = found {
+            sizes.push(entry.stats.lines_changed());
+        }
+    }
+    (!sizes.is_empty()).then_some(sizes)
+}
+
+/// Share of `sizes` strictly smaller than `value`.
+#[must_use]
+pub fn larger_than_share(sizes: &[u64], value: u64) -> Option<f64> {
+    if sizes.is_empty() {
+        return None;
+    }
+    let below = sizes.iter().filter(|&&s| s < value).count();
+    Some(below as f64 / sizes.len() as f64)
+}
+
+/// `since v4.2.0`, `since 1a2b3c4 (newest released commit)`, or why there is no release:
+/// no tag matches the pattern, or tags that look like prefixed releases do not (then with the
+/// `--tag-pattern` that selects them, through `tag`, which escapes or quotes it).
+fn since(u: &Unreleased, tag: impl Fn(&str) -> String, sha: impl Fn(&str) -> String) -> String {
+    match (&u.base_release, &u.base_commit, &u.unmatched_tags) {
+        (Some(t), _, _) => format!("since {}", tag(t)),
+        (None, Some(c), _) => format!("since {} (newest released commit)", sha(&c.short())),
+        (None, None, Some(m)) => format!(
+            "(no release: {}; pass {})",
+            streams::unmatched_clause(m),
+            tag(&streams::tag_pattern_flag(m)),
+        ),
+        (None, None, None) => "(no tag matches the release tag pattern)".to_string(),
+    }
+}
+
+/// One line about the batch, without the thresholds.
+#[must_use]
+pub fn summary_line(
+    u: &Unreleased,
+    tag: impl Fn(&str) -> String,
+    sha: impl Fn(&str) -> String,
+) -> String {
+    if u.commits == 0 {
+        return format!("nothing unreleased {}", since(u, tag, sha));
+    }
+    let mut line = format!(
+        "{} {}",
+        thousands(u.commits),
+        if u.commits == 1 { "commit" } else { "commits" }
+    );
+    if let Some(l) = u.lines_changed {
+        let _ = write!(
+            line,
+            " / {} {}",
+            thousands(l),
+            if l == 1 { "line" } else { "lines" }
+        );
+    }
+    line.push_str(" unreleased ");
+    line.push_str(&since(u, tag, sha));
+    if let Some(d) = u.days {
+        let _ = write!(line, " ({d} {})", if d == 1 { "day" } else { "days" });
+    }
+    if let Some(share) = u.larger_than_share_of_releases {
+        let _ = write!(line, " — {}", share_phrase(share));
+    }
+    line
+}
+
+/// `larger than 81% of past releases`, `larger than every past release` or `no larger than
+/// any past release`, for a share
+/// of past releases that are strictly smaller.
+#[must_use]
+pub fn share_phrase(share: f64) -> String {
+    if share <= 0.0 {
+        "no larger than any past release".to_string()
+    } else if share >= 1.0 {
+        "larger than every past release".to_string()
+    } else {
+        format!("larger than {} of past releases", percent(share))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn batch(lines: Option<u64>, commits: u64, days: Option<u64>) -> Unreleased {
+        Unreleased {
+            head: CommitId([1; 20]),
+            base_release: Some("v4.2.0".into()),
+            base_commit: Some(CommitId([2; 20])),
+            commits,
+            merges: 0,
+            files_changed: lines.map(|_| 3),
+            lines_added: lines,
+            lines_deleted: lines.map(|_| 0),
+            lines_changed: lines,
+            oldest_commit_time: None,
+            age_seconds: days.map(|d| d as i64 * DAY),
+            days,
+            larger_than_share_of_releases: None,
+            releases_compared: None,
+            unmatched_tags: None,
+        }
+    }
+
+    #[test]
+    fn the_summary_line_reads_naturally() {
+        let u = batch(Some(2140), 23, Some(9));
+        assert_eq!(
+            summary_line(&u, str::to_string, str::to_string),
+            "23 commits / 2,140 lines unreleased since v4.2.0 (9 days)"
+        );
+        let one = batch(Some(1), 1, Some(1));
+        assert_eq!(
+            summary_line(&one, str::to_string, str::to_string),
+            "1 commit / 1 line unreleased since v4.2.0 (1 day)"
+        );
+        let mut untagged = batch(Some(5), 2, Some(0));
+        untagged.base_release = None;
+        assert_eq!(
+            summary_line(&untagged, str::to_string, str::to_string),
+            "2 commits / 5 lines unreleased since 0202020 (newest released commit) (0 days)"
+        );
+        let mut big = batch(Some(2140), 23, Some(9));
+        big.larger_than_share_of_releases = Some(0.81);
+        assert_eq!(
+            summary_line(&big, str::to_string, str::to_string),
+            "23 commits / 2,140 lines unreleased since v4.2.0 (9 days) — larger than 81% of past releases"
+        );
+        let nothing = batch(Some(0), 0, None);
+        assert_eq!(
+            summary_line(&nothing, str::to_string, str::to_string),
+            "nothing unreleased since v4.2.0"
+        );
+        let mut no_release = batch(None, 7, Some(3));
+        no_release.base_release = None;
+        no_release.base_commit = None;
+        assert_eq!(
+            summary_line(&no_release, str::to_string, str::to_string),
+            "7 commits unreleased (no tag matches the release tag pattern) (3 days)"
+        );
+        // Bug (issue 8): tokio's hook said "no tag matches" over 389 `tokio-*` tags.
+        no_release.unmatched_tags = Some(UnmatchedTags {
+            tags: 389,
+            prereleases: 5,
+            streams: 23,
+            examples: vec!["tokio-1.47.1".into()],
+            suggested_tag_pattern: "^(?P<stream>.+?)-(?P<version>.+)$".into(),
+        });
+        assert_eq!(
+            summary_line(&no_release, str::to_string, |s| format!("`{s}`")),
+            "7 commits unreleased (no release: 389 tags look like releases of 23 prefixed \
+             streams but do not match the release tag pattern; pass --tag-pattern \
+             '^(?P<stream>.+?)-(?P<version>.+)$') (3 days)"
+        );
+    }
+
+    #[test]
+    fn shares_count_strictly_smaller_releases() {
+        assert_eq!(larger_than_share(&[], 5), None);
+        assert_eq!(larger_than_share(&[1, 5, 10, 20], 5), Some(0.25));
+        assert_eq!(larger_than_share(&[1, 5, 10, 20], 21), Some(1.0));
+        assert_eq!(larger_than_share(&[1, 5, 10, 20], 0), Some(0.0));
+    }
+}
