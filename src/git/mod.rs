@@ -166,6 +166,21 @@ fn extract_hex(message: &str) -> Option<String> {
 }
 
 impl Repo {
+    /// Whether `ancestor` is reachable from `descendant` (or is it); a commit that cannot be
+    /// read counts as not.
+    #[must_use]
+    pub fn is_ancestor(
+        &self,
+        ancestor: crate::facts::CommitId,
+        descendant: crate::facts::CommitId,
+    ) -> bool {
+        ancestor == descendant
+            || self
+                .repo
+                .graph_descendant_of(to_oid(descendant), to_oid(ancestor))
+                .unwrap_or(false)
+    }
+
     /// Resolves a revision (full or abbreviated sha, tag, branch) to the commit it names.
     pub fn resolve_commit(&self, spec: &str) -> Result<crate::facts::CommitId> {
         let object = self
