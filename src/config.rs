@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 use regex::Regex;
 
-use crate::cli::{ColorChoice, FailureMode, Format, SharedArgs};
+use crate::cli::{ColorChoice, Format, SharedArgs};
 use crate::error::{Error, Result};
+use crate::failure::{FailureSignals, NonProduction};
 
 /// Default release pattern: an optional `v`, then two to four dot-separated numbers, then an
 /// optional pre-release suffix (`-rc.1`, `.rc1`, `_RC1`, `-beta`, `-m01`), which is filtered out
@@ -40,7 +41,10 @@ pub struct Config {
     pub no_cache: bool,
     pub color: ColorChoice,
     pub quiet: bool,
-    pub failure: FailureMode,
+    /// The failure signals looked for.
+    pub failure: FailureSignals,
+    /// Paths whose reverts and fixes do not fail a release (`non_production` in the file).
+    pub non_production: NonProduction,
     pub incident_pattern: Regex,
     /// Directories of a path that name its component (repeat incidents).
     pub component_depth: usize,
@@ -80,7 +84,8 @@ impl Config {
             no_cache: args.no_cache,
             color: args.color.unwrap_or(ColorChoice::Auto),
             quiet: args.quiet,
-            failure: args.failure.unwrap_or(FailureMode::Any),
+            failure: args.failure.unwrap_or_default(),
+            non_production: NonProduction::default(),
             incident_pattern: compile_incident_pattern(
                 args.incident_pattern
                     .as_deref()

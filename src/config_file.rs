@@ -7,7 +7,8 @@
 //! prereleases = false
 //! since = "2023-01-01"          # or an unquoted TOML date: 2023-01-01
 //! exclude = ["docs/**", "*.snap"]
-//! failure = "incident-linked"
+//! failure = "revert,fix,incident"   # or "incident-linked"
+//! non_production = ["tests/", "docs/", "*.md"]   # replaces the default list
 //! component_depth = 2
 //!
 //! [check]
@@ -27,9 +28,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::cli::{ColorChoice, FailureMode, Format, SharedArgs};
+use crate::cli::{ColorChoice, Format, SharedArgs};
 use crate::config::{compile, parse_date, Config};
 use crate::error::{Error, Result};
+use crate::failure::{FailureSignals, NonProduction};
 
 /// The file name looked for at the repository root.
 pub const FILE_NAME: &str = ".git-cadence.toml";
@@ -86,7 +88,8 @@ struct RawFile {
     incidents: Option<String>,
     incident_pattern: Option<Spanned<String>>,
     deploys: Option<String>,
-    failure: Option<FailureMode>,
+    failure: Option<FailureSignals>,
+    non_production: Option<Vec<Spanned<String>>>,
     no_cache: Option<bool>,
     color: Option<ColorChoice>,
     quiet: Option<bool>,
@@ -113,7 +116,9 @@ pub struct FileConfig {
     pub incident_pattern: Option<String>,
     /// Resolved against the file's directory.
     pub deploys: Option<PathBuf>,
-    pub failure: Option<FailureMode>,
+    pub failure: Option<FailureSignals>,
+    /// Replaces the default non-production paths.
+    pub non_production: Option<Vec<String>>,
     pub no_cache: Option<bool>,
     pub color: Option<ColorChoice>,
     pub quiet: Option<bool>,
@@ -191,6 +196,18 @@ impl FileConfig {
                 .map_err(|e| bad(glob.span(), "exclude", format!("bad glob: {e}")))?;
             exclude.push(glob.into_inner());
         }
+        let non_production = raw
+            .non_production
+            .map(|list| {
+                list.into_iter()
+                    .map(|entry| {
+                        NonProduction::new(std::slice::from_ref(entry.get_ref()))
+                            .map_err(|e| bad(entry.span(), "non_production", e.to_string()))?;
+                        Ok(entry.into_inner())
+                    })
+                    .collect::<Result<Vec<String>>>()
+            })
+            .transpose()?;
         if let Some(d) = &raw.component_depth {
             if *d.get_ref() == 0 {
                 return Err(bad(
@@ -218,6 +235,7 @@ impl FileConfig {
             incident_pattern: raw.incident_pattern.map(Spanned::into_inner),
             deploys: raw.deploys.map(|p| dir.join(p)),
             failure: raw.failure,
+            non_production,
             no_cache: raw.no_cache,
             color: raw.color,
             quiet: raw.quiet,
@@ -272,6 +290,9 @@ impl Config {
         if let Some(d) = file.window_days {
             config.window_days = d;
         }
+        if let Some(list) = &file.non_production {
+            config.non_production = NonProduction::new(list)?;
+        }
         Ok(config)
     }
 }
@@ -311,6 +332,7 @@ incidents = "ops/incidents.csv"
 incident_pattern = "SEV-[0-9]"
 deploys = "deploys.csv"
 failure = "incident-linked"
+non_production = ["bench/", "*.snap"]
 no_cache = true
 color = "never"
 quiet = true
@@ -336,7 +358,11 @@ max_unreleased_days = 14
         assert_eq!(c.exclude, ["docs/**", "*.snap"]);
         assert_eq!(c.incidents, Some(PathBuf::from("/repo/ops/incidents.csv")));
         assert_eq!(c.deploys, Some(PathBuf::from("/repo/deploys.csv")));
-        assert_eq!(c.failure, Some(FailureMode::IncidentLinked));
+        assert_eq!(c.failure, FailureSignals::parse("incident-linked").ok());
+        assert_eq!(
+            c.non_production,
+            Some(vec!["bench/".to_string(), "*.snap".to_string()])
+        );
         assert_eq!(c.color, Some(ColorChoice::Never));
         assert_eq!(c.component_depth, Some(3));
         assert_eq!(c.lookback_days, Some(90));
@@ -369,6 +395,8 @@ max_unreleased_days = 14
     fn bad_values_name_the_key_and_line() {
         let e = err("\nfailure = \"sometimes\"\n");
         assert!(e.contains(":2:") && e.contains("sometimes"), "{e}");
+        let e = err("\n\nnon_production = [\"ok/\", \"[\"]\n");
+        assert!(e.contains(":3:") && e.contains("non_production"), "{e}");
         let e = err("\n\ntag_pattern = '(unclosed'\n");
         assert!(e.contains(":3:") && e.contains("tag_pattern"), "{e}");
         let e = err("since = \"last week\"\n");
@@ -407,20 +435,20 @@ max_unreleased_days = 14
         assert!(!config.tag_pattern_is_default);
         assert!(config.tag_pattern.is_match("r1.2"));
         assert_eq!(config.component_depth, 1);
-        assert_eq!(config.failure, FailureMode::IncidentLinked);
+        assert_eq!(config.failure.to_string(), "incident-linked");
         assert_eq!(config.incidents, None);
 
         let args = SharedArgs {
             tag_pattern: Some("^x(?P<version>\\d+\\.\\d+)$".into()),
             format: Some(Format::Csv),
-            failure: Some(FailureMode::Any),
+            failure: Some(FailureSignals::default()),
             ..SharedArgs::default()
         };
         let config = Config::resolve(args, Some(&file)).expect("resolves");
         assert!(config.tag_pattern.is_match("x1.2"));
         assert!(!config.tag_pattern.is_match("r1.2"));
         assert_eq!(config.format, Format::Csv);
-        assert_eq!(config.failure, FailureMode::Any);
+        assert_eq!(config.failure, FailureSignals::default());
     }
 
     #[test]

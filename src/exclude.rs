@@ -189,7 +189,7 @@ fn prefixes(path: &str) -> impl Iterator<Item = &str> {
 /// Compiles a glob the way git's wildmatch reads it with `WM_PATHNAME`: `*`, `?` and `[...]`
 /// never match `/`; `**` between slashes (or at an end) crosses directories, elsewhere it is
 /// `*`; braces are literal (git has no `{a,b}`).
-fn build_glob(pattern: &str) -> std::result::Result<GlobMatcher, String> {
+pub(crate) fn build_glob(pattern: &str) -> std::result::Result<GlobMatcher, String> {
     let mut out = String::with_capacity(pattern.len() + 8);
     let bytes: Vec<char> = pattern.chars().collect();
     let mut i = 0;

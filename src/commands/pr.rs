@@ -7,9 +7,10 @@
 //!   change, in lines and commits, against past release sizes. The lines are a sum, so an
 //!   edit the two share is counted twice; no merge is made to measure it.
 //! - How often past releases of that size (its size quartile, from the report's
-//!   `summary.size_vs_failure.quartiles`) failed, and their median time to restore.
+//!   `summary.size_vs_failure.quartiles`) failed, named by the signals looked for, and their
+//!   median time to remedy and time to restore, each by its name.
 //! - Cadence and its trend.
-//! - Components this change touches that had post-release reverts within the lookback
+//! - Components this change touches that had counted post-release reverts within the lookback
 //!   window (the report's reverts' `components`, same `component_depth`).
 //!
 //! The Markdown starts with the hidden marker [`MARKER`] so CI can find and update one sticky
@@ -25,8 +26,8 @@ use crate::cli::{Format, PrArgs, SharedArgs};
 use crate::error::{Error, Result};
 use crate::facts::CommitId;
 use crate::report::escape::{md_code, md_code_cell, md_text};
-use crate::report::model::{Quartile, Report, RevertKind};
-use crate::report::text::{duration, percent, thousands};
+use crate::report::model::{Quartile, Report};
+use crate::report::text::{duration, failure_rate_text, percent, thousands};
 use crate::Outcome;
 
 /// The hidden marker that CI looks for to update one comment instead of adding more.
@@ -85,6 +86,14 @@ pub struct PrSummary {
     /// Past releases with a size (they have a previous release), which the shares compare to.
     pub releases_compared: u64,
     pub change_failure_rate: Option<f64>,
+    /// Releases that have a previous release, and how many of them failed.
+    pub releases_with_previous: u64,
+    pub failed_releases: u64,
+    /// The failure signals looked for, and those the history offers (none: failures cannot
+    /// be seen).
+    pub failure_signals: Vec<String>,
+    pub failure_signals_seen: Vec<String>,
+    pub incident_linked_only: bool,
     pub releases_per_week: Option<f64>,
     pub median_interval_seconds: Option<i64>,
     pub trend: String,
@@ -198,7 +207,7 @@ pub fn summarise(
     let touched: BTreeSet<&str> = change.components.iter().map(String::as_str).collect();
     let mut hot: Vec<HotComponent> = Vec::new();
     for r in &report.reverts {
-        if r.kind != RevertKind::PostRelease || r.time.timestamp() < since {
+        if !r.counted || r.time.timestamp() < since {
             continue;
         }
         for c in &r.components {
@@ -232,6 +241,11 @@ pub fn summarise(
         with_change,
         releases_compared: sizes.len() as u64,
         change_failure_rate: report.summary.change_failure_rate,
+        releases_with_previous: report.summary.releases_with_previous,
+        failed_releases: report.summary.failed_releases,
+        failure_signals: report.summary.failure_signals.clone(),
+        failure_signals_seen: report.summary.failure_signals_seen.clone(),
+        incident_linked_only: report.summary.incident_linked_only,
         releases_per_week: report.summary.releases_per_week,
         median_interval_seconds: report.summary.median_interval_seconds,
         trend: report.summary.cadence.trend.direction.clone(),
@@ -262,17 +276,16 @@ fn verdict(s: &PrSummary) -> String {
         share_text(w.larger_than_share_of_releases),
     );
     if let Some(q) = &w.quartile {
-        match q.failure_rate {
-            Some(rate) => {
-                let _ = write!(
-                    v,
-                    "; releases that size failed {} of the time ({} of {})",
-                    percent(rate),
-                    q.failed,
-                    q.releases
-                );
-            }
-            None => v.push_str("; no past release of that size to learn from"),
+        if s.failure_signals_seen.is_empty() {
+            let _ = write!(v, "; {} in this repository", rate_text(s, 0, 0));
+        } else if q.releases == 0 {
+            v.push_str("; no past release of that size to learn from");
+        } else {
+            let _ = write!(
+                v,
+                "; of past releases that size, {}",
+                rate_text(s, q.failed, q.releases)
+            );
         }
     }
     v.push('.');
@@ -288,6 +301,17 @@ fn verdict(s: &PrSummary) -> String {
         );
     }
     v
+}
+
+/// A failure rate naming its signals (or saying failures cannot be seen).
+fn rate_text(s: &PrSummary, failed: u64, of: u64) -> String {
+    failure_rate_text(
+        failed,
+        of,
+        &s.failure_signals,
+        &s.failure_signals_seen,
+        s.incident_linked_only,
+    )
 }
 
 fn opt_share(s: Option<f64>) -> String {
@@ -344,13 +368,13 @@ pub fn markdown(s: &PrSummary) -> String {
     if let Some(q) = &w.quartile {
         let _ = writeln!(
             out,
-            "Releases of that size (quartile {}, {}–{} lines): {} of {} failed ({}), median time to restore {}.",
+            "Releases of that size (quartile {}, {}–{} lines): {}; median time to remedy {} (until a release carried the revert or fix), median time to restore {} (incidents: resolved − opened).",
             q.quartile,
             thousands(q.min_lines),
             thousands(q.max_lines),
-            q.failed,
-            q.releases,
-            opt_share(q.failure_rate),
+            rate_text(s, q.failed, q.releases),
+            q.time_to_remedy_median_seconds
+                .map_or_else(|| "–".to_string(), duration),
             q.time_to_restore_median_seconds
                 .map_or_else(|| "–".to_string(), duration),
         );
@@ -358,7 +382,7 @@ pub fn markdown(s: &PrSummary) -> String {
     let _ = writeln!(
         out,
         "Change failure rate overall: {}. Cadence: {} releases a week, median interval {}; trend: {}.",
-        opt_share(s.change_failure_rate),
+        rate_text(s, s.failed_releases, s.releases_with_previous),
         s.releases_per_week
             .map_or_else(|| "–".to_string(), |r| format!("{r:.2}")),
         s.median_interval_seconds
@@ -423,6 +447,8 @@ mod tests {
             failure_rate: Some(0.5),
             time_to_restore_median_seconds: Some(3600),
             restored: 1,
+            time_to_remedy_median_seconds: None,
+            remedied: 0,
             commits: 10,
             reverted_commits: 1,
         }
@@ -485,14 +511,21 @@ mod snapshot_tests {
                     releases: 10,
                     failed: 3,
                     failure_rate: Some(0.3),
-                    time_to_restore_median_seconds: Some(187_200),
-                    restored: 3,
+                    time_to_restore_median_seconds: None,
+                    restored: 0,
+                    time_to_remedy_median_seconds: Some(187_200),
+                    remedied: 3,
                     commits: 400,
                     reverted_commits: 4,
                 }),
             },
             releases_compared: 40,
             change_failure_rate: Some(0.175),
+            releases_with_previous: 40,
+            failed_releases: 7,
+            failure_signals: vec!["fix".into(), "incident".into(), "revert".into()],
+            failure_signals_seen: vec!["revert".into()],
+            incident_linked_only: false,
             releases_per_week: Some(0.5),
             median_interval_seconds: Some(1_209_600),
             trend: "less_often".into(),
