@@ -23,9 +23,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The whole analysis: releases, cadence, reverts and the size-versus-failure evidence.
+    /// `--format html` writes it as one self-contained page with charts.
     Report,
     /// One row per release: size, interval, commits, lead time.
-    Releases,
+    Releases(ReleasesArgs),
     /// Every revert found: what it undid, whether it was post-release, incident-linked, a repeat.
     Reverts,
     /// Exit 1, with the reasons, when the unreleased batch is over a threshold; 0 otherwise.
@@ -37,6 +38,15 @@ pub enum Command {
     /// Generate the man page or shell completions.
     #[command(hide = true)]
     Generate(GenerateArgs),
+}
+
+/// What `releases` lists.
+#[derive(Debug, Args, Default, Clone, Copy)]
+pub struct ReleasesArgs {
+    /// List the release streams instead: each stream, its release count and the paths it
+    /// is bound to (what the tag pattern selects).
+    #[arg(long)]
+    pub streams: bool,
 }
 
 /// Thresholds of `check`; each also comes from `[check]` in `.git-cadence.toml`.
@@ -79,7 +89,8 @@ pub enum HookAction {
         /// Which git hook.
         #[arg(long = "hook", value_name = "NAME", default_value = "pre-push")]
         name: String,
-        /// Replace a file that is in the way (a previous moved-aside hook).
+        /// Replace a file that is in the way (a previous moved-aside hook, a wrapper you
+        /// edited), or write into a hooks directory inside the work tree.
         #[arg(long)]
         force: bool,
         /// Fail the hook (exit 1) when a `check` threshold is exceeded.
@@ -91,6 +102,9 @@ pub enum HookAction {
         /// Which git hook.
         #[arg(long = "hook", value_name = "NAME", default_value = "pre-push")]
         name: String,
+        /// Remove the wrapper even when it was edited since install.
+        #[arg(long)]
+        force: bool,
     },
     /// Print one line about the unreleased batch to stderr (what the hook runs).
     Run {
@@ -143,6 +157,9 @@ pub enum Format {
     Markdown,
     /// CSV, one row per item.
     Csv,
+    /// One self-contained HTML page with charts (`report` only).
+    #[value(hide = true)]
+    Html,
 }
 
 /// When to colour the table output.
@@ -170,6 +187,12 @@ pub struct SharedArgs {
     /// version) names a release stream, analysed on its own.
     #[arg(long, global = true, value_name = "REGEX")]
     pub tag_pattern: Option<String>,
+
+    /// Bind a release stream to the paths it owns (repeatable; several paths per stream):
+    /// its sizes, commits and failures then count only those paths. PATH ending in `/` is
+    /// that directory from the root; otherwise a glob as in --exclude.
+    #[arg(long, global = true, value_name = "NAME=PATH")]
+    pub stream_path: Vec<String>,
 
     /// Count pre-release tags (-rc.1, -beta, .rc1...) as releases.
     #[arg(long, global = true)]

@@ -175,6 +175,13 @@ impl DiffStats {
     pub fn lines_changed(&self) -> u64 {
         self.lines_added + self.lines_deleted
     }
+
+    /// Whether the diff changed any path at all, counted or left out (a mode-only change
+    /// counts; an empty diff does not).
+    #[must_use]
+    pub fn touches_anything(&self) -> bool {
+        self.files_changed + self.excluded_files > 0
+    }
 }
 
 impl std::ops::AddAssign for DiffStats {
@@ -207,4 +214,13 @@ pub struct ChangeDigest {
     pub inverse: [u8; 20],
     /// Every change deletes a path (nothing added or modified).
     pub deletes_only: bool,
+}
+
+/// One package a workspace manifest declares (a Cargo workspace member, an npm workspace).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkspacePackage {
+    /// The package's name (`[package] name`, or `name` in `package.json`).
+    pub name: String,
+    /// Its directory from the root, with a trailing `/`.
+    pub dir: String,
 }

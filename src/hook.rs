@@ -23,6 +23,8 @@ use crate::facts::CommitId;
 use crate::report::escape::terminal_text;
 use crate::Outcome;
 
+pub mod install;
+
 /// The line that marks a hook file as git-cadence's wrapper.
 pub const MARKER: &str = "# git-cadence-hook-wrapper";
 
@@ -46,16 +48,16 @@ pub fn run(shared: SharedArgs, action: HookAction, now: i64) -> Result<Outcome> 
             force,
             enforce,
         } => {
-            let dir = hooks_dir(&shared)?;
+            let dir = hooks_dir(&shared, &name, force, enforce)?;
             let exe = std::env::current_exe().ok();
-            let message = install(&dir, &name, force, enforce, exe.as_deref())?;
-            eprintln!("git-cadence: {message}");
+            let message = install::install(&dir, &name, force, enforce, exe.as_deref())?;
+            eprintln!("git-cadence: {}", terminal_text(&message));
             Ok(Outcome::Success)
         }
-        HookAction::Uninstall { name } => {
-            let dir = hooks_dir(&shared)?;
-            let message = uninstall(&dir, &name)?;
-            eprintln!("git-cadence: {message}");
+        HookAction::Uninstall { name, force } => {
+            let dir = crate::git::Repo::discover(shared.repo.as_deref())?.hooks_dir()?;
+            let message = install::uninstall(&dir, &name, force)?;
+            eprintln!("git-cadence: {}", terminal_text(&message));
             Ok(Outcome::Success)
         }
         HookAction::Run {
@@ -77,8 +79,14 @@ pub fn run(shared: SharedArgs, action: HookAction, now: i64) -> Result<Outcome> 
     }
 }
 
-fn hooks_dir(shared: &SharedArgs) -> Result<PathBuf> {
-    let dir = crate::git::Repo::discover(shared.repo.as_deref())?.hooks_dir()?;
+/// Where `hook install` writes: git's hooks directory, unless that is a directory inside the
+/// work tree (husky's `core.hooksPath=.husky`), whose files are the project's own and often
+/// tracked: then, unless `force`, nothing is written and the line to add to that tool's hook
+/// file is given instead.
+fn hooks_dir(shared: &SharedArgs, name: &str, force: bool, enforce: bool) -> Result<PathBuf> {
+    install::check_name(name)?;
+    let repo = crate::git::Repo::discover(shared.repo.as_deref())?;
+    let dir = repo.hooks_dir()?;
     if dir.exists() && !dir.is_dir() {
         // `core.hooksPath=/dev/null` is a common way to turn hooks off.
         return Err(Error::BadValue {
@@ -90,23 +98,24 @@ fn hooks_dir(shared: &SharedArgs) -> Result<PathBuf> {
             ),
         });
     }
-    Ok(dir)
-}
-
-fn check_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && !name.ends_with(ORIG_SUFFIX);
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::BadValue {
-            what: "--hook".into(),
-            message: format!("`{name}` is not a git hook name (e.g. pre-push, pre-commit)"),
-        })
+    if let Some(workdir) = repo.repo.workdir() {
+        let git_dirs = [repo.repo.path(), repo.repo.commondir()];
+        if !force && install::in_work_tree(&dir, workdir, &git_dirs) {
+            return Err(Error::BadValue {
+                what: "the hooks directory".into(),
+                message: format!(
+                    "git runs hooks from {}, inside the work tree (core.hooksPath), where \
+                     another tool (such as husky) keeps its hook files; git-cadence does not \
+                     edit or add files there. Add this line to {}:\n    {}\n  or run again \
+                     with --force to write the hook there anyway",
+                    dir.display(),
+                    dir.join(name).display(),
+                    install::line_for_other_tool(name, enforce)
+                ),
+            });
+        }
     }
+    Ok(dir)
 }
 
 /// Quotes `text` for `sh` in single quotes.
@@ -182,130 +191,6 @@ pub fn wrapper(name: &str, enforce: bool, exe: Option<&Path>) -> String {
     }
     s.push_str("exit 0\n");
     s
-}
-
-fn is_ours(path: &Path) -> bool {
-    std::fs::read(path).is_ok_and(|bytes| {
-        String::from_utf8_lossy(&bytes)
-            .lines()
-            .any(|l| l.trim_end() == MARKER)
-    })
-}
-
-fn io_error(path: &Path, what: &str, e: &std::io::Error) -> Error {
-    Error::UnreadableFile {
-        path: path.to_path_buf(),
-        message: format!("cannot {what}: {e}"),
-    }
-}
-
-/// Whether something (a file, or a dangling symlink) is at `path`.
-fn present(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok()
-}
-
-/// Installs hook `name` in `dir`; returns what was done, for people.
-pub fn install(
-    dir: &Path,
-    name: &str,
-    force: bool,
-    enforce: bool,
-    exe: Option<&Path>,
-) -> Result<String> {
-    check_name(name)?;
-    let hook = dir.join(name);
-    let orig = dir.join(format!("{name}{ORIG_SUFFIX}"));
-    let script = wrapper(name, enforce, exe);
-    let mut kept = false;
-    if present(&hook) && is_ours(&hook) {
-        if std::fs::read(&hook).is_ok_and(|b| b == script.as_bytes()) {
-            return Ok(format!(
-                "{} is already installed; nothing changed",
-                hook.display()
-            ));
-        }
-    } else if present(&hook) {
-        if present(&orig) && !force {
-            return Err(Error::BadValue {
-                what: format!("hook {}", hook.display()),
-                message: format!(
-                    "{} is already there from an earlier install, so the current hook cannot be \
-                     moved aside; look at both, then run again with --force to move the current \
-                     hook over it",
-                    orig.display()
-                ),
-            });
-        }
-        std::fs::rename(&hook, &orig)
-            .map_err(|e| io_error(&hook, "move the existing hook aside", &e))?;
-        kept = true;
-    } else if present(&orig) && !force {
-        return Err(Error::BadValue {
-            what: format!("hook {}", hook.display()),
-            message: format!(
-                "{} is left from an earlier install but no hook runs it now; remove it, or run \
-                 again with --force to have the new hook run it first",
-                orig.display()
-            ),
-        });
-    }
-    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, "create the hooks directory", &e))?;
-    write_executable(&hook, script.as_bytes())?;
-    let mut message = format!("installed {}", hook.display());
-    if kept {
-        let _ = write!(
-            message,
-            "; the hook that was there runs first (kept as {})",
-            orig.display()
-        );
-    } else if present(&orig) {
-        let _ = write!(message, "; it runs {} first", orig.display());
-    }
-    Ok(message)
-}
-
-/// Writes `bytes` to `path` through a temporary file, mode 0755.
-fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("git-cadence-tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| io_error(&tmp, "write", &e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))
-            .map_err(|e| io_error(&tmp, "make executable", &e))?;
-    }
-    std::fs::rename(&tmp, path).map_err(|e| io_error(path, "write", &e))
-}
-
-/// Uninstalls hook `name` from `dir`: the original comes back byte for byte (a rename), or
-/// the hook goes away if there was none. A hook that is not ours is left alone.
-pub fn uninstall(dir: &Path, name: &str) -> Result<String> {
-    check_name(name)?;
-    let hook = dir.join(name);
-    let orig = dir.join(format!("{name}{ORIG_SUFFIX}"));
-    if !present(&hook) {
-        return Ok(format!(
-            "no {} hook installed; nothing changed",
-            hook.display()
-        ));
-    }
-    if !is_ours(&hook) {
-        return Ok(format!(
-            "{} is not git-cadence's hook; left alone",
-            hook.display()
-        ));
-    }
-    if present(&orig) {
-        std::fs::rename(&orig, &hook)
-            .map_err(|e| io_error(&orig, "restore the original hook", &e))?;
-        Ok(format!(
-            "removed git-cadence from {}; the original hook is back",
-            hook.display()
-        ))
-    } else {
-        std::fs::remove_file(&hook).map_err(|e| io_error(&hook, "remove the hook", &e))?;
-        Ok(format!("removed {}", hook.display()))
-    }
 }
 
 /// The commit a push describes: the first branch pushed (pre-push's stdin lines are
@@ -388,107 +273,6 @@ fn hook_line(shared: SharedArgs, refs: &[String], now: i64) -> Result<(String, b
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-
-    fn mode(path: &Path) -> u32 {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path)
-            .expect("metadata")
-            .permissions()
-            .mode()
-            & 0o777
-    }
-
-    #[test]
-    fn install_keeps_the_original_and_uninstall_restores_it() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let hook = dir.path().join("pre-push");
-        let original = b"#!/bin/sh\necho original \"$@\"\n\xff binary-ish\n";
-        std::fs::write(&hook, original).expect("write");
-        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o750)).expect("chmod");
-
-        let msg = install(dir.path(), "pre-push", false, false, None).expect("install");
-        assert!(msg.contains("runs first"), "{msg}");
-        let orig = dir.path().join("pre-push.git-cadence-orig");
-        assert_eq!(std::fs::read(&orig).expect("orig"), original);
-        assert_eq!(mode(&orig), 0o750);
-        assert!(is_ours(&hook));
-        assert_eq!(mode(&hook), 0o755);
-
-        // Idempotent: a second install changes nothing.
-        let before = std::fs::read(&hook).expect("hook");
-        let msg = install(dir.path(), "pre-push", false, false, None).expect("again");
-        assert!(msg.contains("nothing changed"), "{msg}");
-        assert_eq!(std::fs::read(&hook).expect("hook"), before);
-        assert_eq!(std::fs::read(&orig).expect("orig"), original);
-
-        uninstall(dir.path(), "pre-push").expect("uninstall");
-        assert_eq!(std::fs::read(&hook).expect("hook"), original);
-        assert_eq!(mode(&hook), 0o750);
-        assert!(!present(&orig));
-    }
-
-    #[test]
-    fn uninstall_without_an_original_removes_the_hook() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        install(dir.path(), "pre-push", false, true, None).expect("install");
-        assert!(std::fs::read_to_string(dir.path().join("pre-push"))
-            .expect("hook")
-            .contains("--enforce"));
-        uninstall(dir.path(), "pre-push").expect("uninstall");
-        assert!(!present(&dir.path().join("pre-push")));
-        // Nothing installed: nothing to do, no error.
-        let msg = uninstall(dir.path(), "pre-push").expect("uninstall");
-        assert!(msg.contains("nothing changed"), "{msg}");
-    }
-
-    #[test]
-    fn nothing_of_the_users_is_overwritten_without_force() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let hook = dir.path().join("pre-push");
-        let orig = dir.path().join("pre-push.git-cadence-orig");
-        std::fs::write(&hook, "#!/bin/sh\necho mine\n").expect("write");
-        std::fs::write(&orig, "#!/bin/sh\necho older\n").expect("write");
-        let e = install(dir.path(), "pre-push", false, false, None).expect_err("refuses");
-        assert!(e.to_string().contains("--force"), "{e}");
-        assert_eq!(
-            std::fs::read_to_string(&hook).expect("hook"),
-            "#!/bin/sh\necho mine\n"
-        );
-        assert_eq!(
-            std::fs::read_to_string(&orig).expect("orig"),
-            "#!/bin/sh\necho older\n"
-        );
-        install(dir.path(), "pre-push", true, false, None).expect("forced");
-        assert_eq!(
-            std::fs::read_to_string(&orig).expect("orig"),
-            "#!/bin/sh\necho mine\n"
-        );
-
-        // A stray moved-aside file with no wrapper: refused without --force too.
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("pre-push.git-cadence-orig"), "x").expect("write");
-        assert!(install(dir.path(), "pre-push", false, false, None).is_err());
-        assert!(!present(&dir.path().join("pre-push")));
-
-        // A hook that is not ours is never removed by uninstall.
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("pre-push"), "#!/bin/sh\n").expect("write");
-        let msg = uninstall(dir.path(), "pre-push").expect("uninstall");
-        assert!(msg.contains("left alone"), "{msg}");
-        assert!(present(&dir.path().join("pre-push")));
-    }
-
-    #[test]
-    fn bad_hook_names_are_refused() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        for name in ["", "../x", "a/b", "pre-push.git-cadence-orig"] {
-            assert!(
-                install(dir.path(), name, false, false, None).is_err(),
-                "{name}"
-            );
-        }
-    }
 
     #[test]
     fn the_wrapper_quotes_the_fallback_path() {

@@ -16,9 +16,11 @@ pub mod failure;
 pub mod git;
 pub mod hook;
 pub mod incidents;
+pub mod input;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod scope;
 
 use error::Result;
 
@@ -45,9 +47,12 @@ impl Outcome {
 /// Runs one command line.
 pub fn run(cli: cli::Cli) -> Result<Outcome> {
     let now = now()?;
-    let view = match cli.command.unwrap_or(cli::Command::Report) {
+    let command = cli.command.unwrap_or(cli::Command::Report);
+    refuse_html_outside_report(&command, cli.shared.format)?;
+    let view = match command {
         cli::Command::Report => report::View::Report,
-        cli::Command::Releases => report::View::Releases,
+        cli::Command::Releases(args) if args.streams => report::View::Streams,
+        cli::Command::Releases(_) => report::View::Releases,
         cli::Command::Check(args) => return commands::check::run(cli.shared, args, now),
         cli::Command::Pr(args) => return commands::pr::run(cli.shared, &args, now),
         cli::Command::Hook(args) => return hook::run(cli.shared, args.action, now),
@@ -57,8 +62,28 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
     let (repo, config, _) = commands::load(cli.shared)?;
     let report = pipeline::analyse(&repo, &config, now)?;
     pipeline::print_warnings(&report.warnings, config.quiet);
-    emit(|out| report::render(&report, view, config.format, use_color(config.color), out))?;
+    let color = use_color(config.color);
+    let style = report::table::Style {
+        color,
+        pictures: color && unicode_locale(),
+    };
+    emit(|out| report::render(&report, view, config.format, style, out))?;
     Ok(Outcome::Success)
+}
+
+/// Only `report` writes HTML; every other command says so before doing any work. (A
+/// `format = "html"` in the config file sets the report's format; the other commands then
+/// write their default, so that a hook or a CI gate keeps working.)
+fn refuse_html_outside_report(command: &cli::Command, format: Option<cli::Format>) -> Result<()> {
+    if format == Some(cli::Format::Html) && !matches!(command, cli::Command::Report) {
+        return Err(error::Error::BadValue {
+            what: "--format".to_string(),
+            message: "html is written by `git cadence report` only; this command writes table, \
+                      json, markdown or csv"
+                .to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// The time the analysis is "as of": now, or `SOURCE_DATE_EPOCH` (seconds) when set, which
@@ -85,6 +110,18 @@ pub(crate) fn use_color(choice: cli::ColorChoice) -> bool {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     }
+}
+
+/// Whether the locale says the terminal takes UTF-8 (the first of `LC_ALL`, `LC_CTYPE`,
+/// `LANG` that is set decides, as in setlocale(3)).
+fn unicode_locale() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("utf-8") || v.contains("utf8")
+        })
 }
 
 /// Writes to stdout through a buffer. A closed pipe (`| head`) is success, not an error.

@@ -6,6 +6,8 @@ pub mod releases;
 pub mod repeats;
 pub mod reverts;
 pub mod stats;
+pub mod unmatched;
+pub mod yearly;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -44,6 +46,10 @@ pub struct Facts {
     /// Paths changed by each commit that a failure event undoes, names or lists (against its
     /// first parent): production paths and repeat-failure footprints.
     pub reverted_paths: HashMap<CommitId, Vec<String>>,
+    /// Names of the tags the release pattern did not select.
+    pub unmatched_tags: Vec<String>,
+    /// The workspace packages declared at HEAD (for `--stream-path` suggestions).
+    pub workspace_packages: Vec<crate::facts::WorkspacePackage>,
     /// The incidents file, as given.
     pub incidents_file: Option<String>,
     pub warnings: Vec<Warning>,
@@ -138,7 +144,45 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
         summary,
         excluded,
         warnings: facts.warnings.iter().map(ToString::to_string).collect(),
+        unmatched_tags: unmatched::unmatched_tags(&facts.unmatched_tags),
+        streams: stream_paths(facts, config),
     }
+}
+
+/// Every release stream with its releases in the window, its paths, and — when it is not
+/// bound — the directories a workspace package of its name had at HEAD or at a release.
+fn stream_paths(facts: &Facts, config: &Config) -> Vec<crate::report::model::StreamPaths> {
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for r in &facts.releases.releases {
+        let n = counts.entry(r.point.stream.as_str()).or_default();
+        *n += u64::from(config.in_window(r.point.time));
+    }
+    counts
+        .into_iter()
+        .map(|(stream, releases)| {
+            let paths = config
+                .streams
+                .get(stream)
+                .map(|s| s.paths().to_vec())
+                .unwrap_or_default();
+            let suggested_paths = if paths.is_empty() && !stream.is_empty() {
+                facts
+                    .workspace_packages
+                    .iter()
+                    .filter(|p| p.name == stream)
+                    .map(|p| p.dir.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            crate::report::model::StreamPaths {
+                stream: stream.to_string(),
+                releases,
+                paths,
+                suggested_paths,
+            }
+        })
+        .collect()
 }
 
 /// The revert, fix and incident rows of the report.
@@ -176,7 +220,9 @@ fn repeat_failures(lists: &mut Lists, facts: &Facts, config: &Config) -> RepeatI
         .reverts
         .events
         .iter()
-        .filter(|e| e.counts && !e.cherry_pick && !e.targets.is_empty())
+        // A counted event that no release answers for (it undid only commits outside every
+        // bound stream's paths) is no failure, so it has no footprint either.
+        .filter(|e| e.counts && e.hit && !e.cherry_pick && !e.targets.is_empty())
         .collect();
     let history = &facts.history;
     let events: Vec<RevertIncident> = chosen
@@ -233,6 +279,14 @@ fn repeat_failures(lists: &mut Lists, facts: &Facts, config: &Config) -> RepeatI
         *repeat = footprint.repeat;
     }
     let mut summary = found.summary;
+    summary.per_year = yearly::per_year(chosen.iter().zip(&events).map(|(e, ev)| {
+        let repeat = match e.signal {
+            Signal::Revert => lists.reverts[e.row].repeat,
+            Signal::Fix => lists.fixes[e.row].repeat,
+            Signal::Incident => lists.incidents[e.row].repeat,
+        };
+        (ev.time, repeat)
+    }));
     summary.label = if config.failure.only_incidents() {
         "repeat_incidents"
     } else {
@@ -250,7 +304,7 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
         .enumerate()
         .map(|(i, r)| {
             let commits: Vec<&crate::facts::CommitFacts> = r
-                .commits
+                .own_commits()
                 .iter()
                 .map(|&c| &facts.history.commits[c as usize])
                 .collect();

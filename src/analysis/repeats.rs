@@ -10,9 +10,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::facts::CommitId;
-use chrono::Datelike;
-
-use crate::report::model::{ComponentCount, RepeatIncidents, YearRepeats};
+use crate::report::model::{ComponentCount, RepeatIncidents};
 
 /// Directories of a path that name its component, by default.
 pub const DEFAULT_COMPONENT_DEPTH: usize = 2;
@@ -154,7 +152,7 @@ pub fn repeat_incidents<S: std::hash::BuildHasher>(
         incidents,
         repeats,
         top_components: top,
-        by_year: by_year(reverts.iter().map(|r| r.time).zip(repeat.iter().copied())),
+        per_year: Vec::new(),
     };
     let incidents = reverts
         .iter()
@@ -167,26 +165,6 @@ pub fn repeat_incidents<S: std::hash::BuildHasher>(
         })
         .collect();
     Repeats { incidents, summary }
-}
-
-/// Events and repeats per calendar year (UTC) of `(time, repeat)` pairs, oldest first.
-fn by_year(events: impl Iterator<Item = (i64, bool)>) -> Vec<YearRepeats> {
-    let mut years: BTreeMap<i32, (u64, u64)> = BTreeMap::new();
-    for (time, repeat) in events {
-        let year = crate::analysis::cadence::to_time(time).year();
-        let entry = years.entry(year).or_default();
-        entry.0 += 1;
-        entry.1 += u64::from(repeat);
-    }
-    years
-        .into_iter()
-        .map(|(year, (events, repeats))| YearRepeats {
-            year,
-            events,
-            repeats,
-            rate: repeats as f64 / events as f64,
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -252,14 +230,6 @@ mod tests {
         assert_eq!(out.summary.incidents, 5);
         assert_eq!(out.summary.repeats, 1);
         assert_eq!(out.summary.rate, Some(0.2));
-        // 1_600_000_000 is 2020-09-13: days 0, 30 and 40 fall in 2020; 215 and 400 in 2021.
-        let years: Vec<(i32, u64, u64)> = out
-            .summary
-            .by_year
-            .iter()
-            .map(|y| (y.year, y.events, y.repeats))
-            .collect();
-        assert_eq!(years, vec![(2020, 3, 1), (2021, 2, 0)]);
         let top: Vec<(&str, u64)> = out
             .summary
             .top_components

@@ -624,7 +624,9 @@ mod fixture_tests {
             .expect("bash runs");
         assert!(status.success());
         let repo = Repo::discover(Some(&out)).expect("open");
-        let (tags, _) = crate::git::tags::read_tags(&repo, |_| true).expect("tags");
+        let tags = crate::git::tags::read_tags(&repo, |_| true)
+            .expect("tags")
+            .tags;
         let points = release_points(
             &tags,
             &compile("tag", DEFAULT_TAG_PATTERN).expect("re"),
@@ -642,8 +644,11 @@ mod fixture_tests {
         )
         .expect("digests");
         let pairs = inverse_pairs(&history, &digests);
-        let incidents =
-            crate::incidents::read_incidents(&out.join("incidents.csv")).expect("incidents");
+        let incidents = crate::incidents::read_incidents(
+            &out.join("incidents.csv"),
+            crate::input::NamedBy::Flag,
+        )
+        .expect("incidents");
         let pattern = compile_incident_pattern(DEFAULT_INCIDENT_PATTERN).expect("re");
         let remedies = find_remedies(&history, &releases, &pairs, &incidents, &pattern);
         let paths = crate::git::paths::changed_paths(

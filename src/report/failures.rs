@@ -231,7 +231,7 @@ fn repeat_lines(r: &Report, text: impl Fn(&str) -> String) -> Vec<String> {
             r.settings.lookback_days,
         ));
         let years: Vec<String> = rep
-            .by_year
+            .per_year
             .iter()
             .map(|y| {
                 format!(

@@ -134,7 +134,8 @@ fn core_hooks_path_is_honoured_relative_to_the_work_tree_root() {
     let (repo, _) = repo_with_remote();
     repo.git(&["config", "core.hooksPath", ".githooks"]);
     // Run from a subdirectory: the relative path is still taken from the root, like git.
-    let out = cadence(&repo.root.join("src"), &["hook", "install"]);
+    // (`.githooks` is in the work tree: only --force writes there.)
+    let out = cadence(&repo.root.join("src"), &["hook", "install", "--force"]);
     assert!(out.status.success(), "{:?}", text(&out));
     assert!(repo.root.join(".githooks/pre-push").exists());
     assert!(!repo.root.join("src/.githooks").exists());
@@ -244,7 +245,10 @@ fn the_hook_goes_where_git_looks_for_it() {
         }
         .output()
         .expect("git config");
-        let out = cadence(dir, &["hook", "install", "--hook", "post-update"]);
+        let out = cadence(
+            dir,
+            &["hook", "install", "--hook", "post-update", "--force"],
+        );
         assert!(out.status.success(), "{:?}", text(&out));
         let expected = git_hooks_dir(&repo, dir).join("post-update");
         assert!(expected.exists(), "{} ({hooks_path:?})", expected.display());
@@ -252,4 +256,30 @@ fn the_hook_goes_where_git_looks_for_it() {
         assert!(out.status.success(), "{:?}", text(&out));
         assert!(!expected.exists());
     }
+}
+
+// Moved here from the fleet issue: under husky (`core.hooksPath=.husky`, tracked files),
+// `hook install` must not edit or add files in the work tree.
+#[test]
+fn a_hooks_path_inside_the_work_tree_is_not_written_to() {
+    let (repo, _) = repo_with_remote();
+    std::fs::create_dir_all(repo.root.join(".husky")).expect("mkdir");
+    std::fs::write(repo.root.join(".husky/pre-push"), "npm test\n").expect("write");
+    repo.git(&["add", ".husky/pre-push"]);
+    repo.git(&["commit", "-q", "-m", "husky"]);
+    repo.git(&["config", "core.hooksPath", ".husky"]);
+    let out = cadence(&repo.root, &["hook", "install"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("git-cadence hook run --stdin-refs -- \"$@\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains(".husky/pre-push"), "{stderr}");
+    let status = repo.git(&["status", "--porcelain", "--ignored"]);
+    assert_eq!(status.trim(), "", "the work tree is untouched");
+    assert_eq!(
+        std::fs::read_to_string(repo.root.join(".husky/pre-push")).expect("read"),
+        "npm test\n"
+    );
 }

@@ -6,6 +6,8 @@
 mod check;
 mod common;
 mod hook;
+mod html;
+mod monorepo;
 mod pr;
 mod releases;
 mod repository;

@@ -298,7 +298,8 @@ fn repeat_incidents_mark_components_hit_again() {
     // the same failure), the fix, and OPS-7 (OPS-9 lists no commit).
     assert_eq!(rep["incidents"], 8);
     assert_eq!(rep["label"], "repeat_failures");
-    assert_eq!(rep["by_year"][0]["year"], 2023);
+    assert_eq!(rep["per_year"][0]["year"], 2023);
+    assert_eq!(rep["per_year"][0]["events"], 8);
     // The docs-only revert has no footprint: it is not counted.
     assert_eq!(
         revert(&r, "Revert two docs changes")["components"],

@@ -220,6 +220,8 @@ pub struct FailureEvent {
     pub restore_seconds: Option<i64>,
     /// A revert cherry-picked from another revert (the same failure on another line).
     pub cherry_pick: bool,
+    /// It hit at least one release (set by the attribution stage).
+    pub hit: bool,
 }
 
 /// Everything stage 3 decided, per kind of remedy.
@@ -290,6 +292,7 @@ pub(super) fn failure_events<S: std::hash::BuildHasher>(
             stream: None,
             restore_seconds: None,
             cherry_pick: f.cherry_pick_of.is_some(),
+            hit: false,
         });
     }
     for (row, (f, c)) in classes.fixes.iter().zip(classes.fix_kinds).enumerate() {
@@ -312,6 +315,7 @@ pub(super) fn failure_events<S: std::hash::BuildHasher>(
             stream: None,
             restore_seconds: None,
             cherry_pick: false,
+            hit: false,
         });
     }
     let undone = remedy_targets(classes);
@@ -344,6 +348,7 @@ pub(super) fn failure_events<S: std::hash::BuildHasher>(
             stream: inc.stream.clone(),
             restore_seconds: inc.resolved.map(|r| r - inc.opened),
             cherry_pick: false,
+            hit: false,
         });
     }
     events.sort_by_key(|e| (e.at, e.signal));

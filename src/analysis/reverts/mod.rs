@@ -254,7 +254,7 @@ pub fn analyse_reverts<S: std::hash::BuildHasher>(
     paths: &HashMap<CommitId, Vec<String>, S>,
     rules: FailureRules<'_>,
 ) -> RevertAnalysis {
-    let events = classify::failure_events(
+    let mut events = classify::failure_events(
         history,
         &remedies.classes(),
         incidents,
@@ -268,9 +268,10 @@ pub fn analyse_reverts<S: std::hash::BuildHasher>(
     let containing = Containing::new(releases, wanted);
     let mut ledger = signals::Ledger::new(releases.releases.len());
     let mut hits: Vec<Result<Vec<usize>, String>> = Vec::with_capacity(events.len());
-    for e in &events {
+    for e in &mut events {
         let found = attribute::charge(releases, &containing, e);
         if let Ok(charges) = &found {
+            e.hit = !charges.is_empty();
             for &c in charges {
                 ledger.charge(history, incidents, e, c);
             }

@@ -167,6 +167,7 @@ mod tests {
             stream: None,
             restore_seconds,
             cherry_pick: false,
+            hit: true,
         };
         let on_v10 = Charge {
             release: 0,
