@@ -218,8 +218,11 @@ pub struct SharedArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub deploys: Option<PathBuf>,
 
-    /// Incidents: CSV (`id,opened,resolved[,commits]`) or JSON (array or lines) with `id`,
-    /// `opened`, `resolved` and optional `commits` (shas); reverts that name an incident id or
+    /// Incidents: CSV (`id,opened,resolved[,commits][,stream]`) or JSON (array or lines) with
+    /// `id`, `opened`, `resolved` and optional `commits` (shas) and `stream`. Each incident
+    /// fails the releases it hits (the `incident` signal), and resolved − opened is their time
+    /// to restore; without incidents only a time to remedy is reported (release → the first
+    /// release that shipped its revert or fix). Reverts and fixes that name an incident id or
     /// are listed in it are incident-linked.
     #[arg(long, global = true, value_name = "FILE")]
     pub incidents: Option<PathBuf>,
@@ -228,8 +231,9 @@ pub struct SharedArgs {
     /// of its commits), `fix` (a later commit's `Fixes: <sha>` trailer names one), `incident`
     /// (an incident of --incidents lists one of its commits, or was opened while it was the
     /// live release). Reverts and fixes of tests, docs, CI files and changelogs only are
-    /// listed but do not count. `incident-linked`: only incident-linked reverts and fixes, and
-    /// incidents. [default: revert,fix,incident]
+    /// listed but do not count (`non_production` in .git-cadence.toml sets which paths).
+    /// `incident-linked`: only incident-linked reverts and fixes, and incidents.
+    /// [default: revert,fix,incident]
     #[arg(long, global = true, value_name = "SIGNALS", value_parser = parse_failure)]
     pub failure: Option<FailureSignals>,
 

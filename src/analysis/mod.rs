@@ -436,3 +436,36 @@ fn settings(config: &Config, from_deploys: bool) -> Settings {
         window_days: config.window_days,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signals_a_history_offers() {
+        let mut config =
+            Config::from_args(&crate::cli::SharedArgs::default()).expect("default settings");
+        let mut counts = RevertCounts {
+            total: 3,
+            ..RevertCounts::default()
+        };
+        assert_eq!(signals_seen(&config, &counts, false), ["revert"]);
+        assert_eq!(signals_seen(&config, &counts, true), ["incident", "revert"]);
+        counts.fixes = 1;
+        assert_eq!(
+            signals_seen(&config, &counts, true),
+            ["fix", "incident", "revert"]
+        );
+        // Under incident-linked, only incident-linked reverts and fixes are offered.
+        config.failure = crate::failure::FailureSignals::parse("incident-linked").expect("ok");
+        assert!(signals_seen(&config, &counts, false).is_empty());
+        counts.fixes_incident_linked = 1;
+        assert_eq!(signals_seen(&config, &counts, false), ["fix"]);
+        counts.incident_linked = 2;
+        assert_eq!(signals_seen(&config, &counts, false), ["fix", "revert"]);
+        // Signals not looked for are never offered.
+        config.failure = crate::failure::FailureSignals::parse("incident").expect("ok");
+        assert!(signals_seen(&config, &counts, false).is_empty());
+        assert_eq!(signals_seen(&config, &counts, true), ["incident"]);
+    }
+}

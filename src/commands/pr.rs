@@ -589,10 +589,9 @@ mod snapshot_tests {
         CommitId([byte; 20])
     }
 
-    /// Repository text in every place the comment shows it: the refs, the tag, component
+    /// A summary whose repository text is hostile everywhere: the refs, the tag, component
     /// paths and revert subjects hold HTML, mentions, pipes, backticks and issue references.
-    #[test]
-    fn markdown_with_hot_components() {
+    fn hostile_summary() -> PrSummary {
         let mut s = PrSummary {
             schema_version: 1,
             change: Change {
@@ -670,6 +669,12 @@ mod snapshot_tests {
             unmatched_tags: None,
         };
         s.verdict = verdict(&s);
+        s
+    }
+
+    #[test]
+    fn markdown_with_hot_components() {
+        let s = hostile_summary();
         let md = markdown(&s);
         assert!(!md.contains("@octocat"));
         assert!(!md.contains("<img"));
@@ -680,5 +685,33 @@ mod snapshot_tests {
         );
         assert!(md.contains("    bar [800, 1500, 0]\n    bar [0, 0, 2140]\n"));
         insta::assert_snapshot!(md);
+    }
+
+    #[test]
+    fn no_signal_in_the_history_is_no_failure_rate() {
+        let mut s = hostile_summary();
+        // The bug report: with no signal in the history, every author read "releases that size
+        // failed 0% of the time (0 of 51)". Now the comment says failures cannot be seen.
+        s.failure_signals_seen.clear();
+        s.failed_releases = 0;
+        if let Some(q) = &mut s.with_change.quartile {
+            q.failed = 0;
+            q.failure_rate = Some(0.0);
+        }
+        s.verdict = verdict(&s);
+        assert!(
+            s.verdict.contains(
+                "failures cannot be seen (no revert, no Fixes: trailer and no incidents file) in \
+                 this repository"
+            ),
+            "{}",
+            s.verdict
+        );
+        let md = markdown(&s);
+        assert!(!md.contains(" 0%") && !md.contains("(0%)"), "{md}");
+        assert!(
+            md.contains("Change failure rate overall: failures cannot be seen"),
+            "{md}"
+        );
     }
 }

@@ -913,3 +913,92 @@ fn reverts_of_non_production_paths_are_listed_but_do_not_fail() {
     assert!(!a.per_release[1].failed);
     assert_eq!(a.change_failure_rate, Some(0.0));
 }
+
+/// The bug report: an incident that lists no commits was silently ignored. With one stream it
+/// hits the live release; with several it needs a stream, else it is charged to none, with a
+/// warning, rather than to every stream.
+#[test]
+fn an_incident_without_commits_hits_the_live_release_of_its_stream() {
+    let mut b = Build::default();
+    let c1 = b.c("8a1", None, 100, "init");
+    let c2 = b.c("8a2", Some(c1), 200, "cli work");
+    let _c3 = b.c("8a3", Some(c2), 300, "lib work");
+    let h = b.history();
+    let mut points: Vec<ReleasePoint> = [
+        ("cli-v1.0", "cli", "8a1", 150),
+        ("lib-v1.0", "lib", "8a1", 160),
+        ("cli-v1.1", "cli", "8a2", 250),
+        ("lib-v1.1", "lib", "8a3", 350),
+    ]
+    .iter()
+    .map(|(name, stream, label, time)| ReleasePoint {
+        name: (*name).to_string(),
+        other_names: Vec::new(),
+        version: Version::parse(&name[5..]),
+        stream: (*stream).to_string(),
+        commit: id(label),
+        time: *time,
+    })
+    .collect();
+    sort_release_order(&mut points);
+    let rs = place_releases(points, &h);
+    let incident = |id: &str, opened: i64, stream: Option<&str>| Incident {
+        id: id.into(),
+        opened,
+        resolved: Some(opened + 600),
+        commits: vec![],
+        stream: stream.map(ToString::to_string),
+    };
+    let incidents = Incidents {
+        incidents: vec![
+            incident("OPS-1", 300, Some("lib")),
+            incident("OPS-2", 300, None),
+            incident("OPS-3", 300, Some("web")),
+            incident("OPS-4", 120, Some("cli")),
+            incident("OPS-5", 400, Some("cli")),
+            // Opened at the very second lib-v1.1 was released: that release was live.
+            incident("OPS-6", 350, Some("lib")),
+        ],
+    };
+    let a = analyse_with(&h, &rs, &[], &incidents, "revert,fix,incident", &[]);
+    let tag = |r: usize| rs.releases[r].point.name.as_str();
+    let by_tag =
+        |t: &str| &a.per_release[(0..rs.releases.len()).find(|&r| tag(r) == t).expect("tag")];
+    // OPS-1: lib's live release at 300 is lib-v1.0 (lib-v1.1 came at 350).
+    assert_eq!(by_tag("lib-v1.0").incidents, vec!["OPS-1".to_string()]);
+    assert_eq!(by_tag("lib-v1.0").time_to_restore_seconds, Some(600));
+    assert_eq!(
+        by_tag("lib-v1.0").failure_signals,
+        vec!["incident".to_string()]
+    );
+    // OPS-5: cli's live release at 400 is cli-v1.1, not lib-v1.1.
+    assert_eq!(by_tag("cli-v1.1").incidents, vec!["OPS-5".to_string()]);
+    assert_eq!(by_tag("lib-v1.1").incidents, vec!["OPS-6".to_string()]);
+    // OPS-2 (no stream, two streams), OPS-3 (no such stream), OPS-4 (before cli's first
+    // release) hit nothing, each with the reason and a warning.
+    let reasons: Vec<Option<&str>> = a
+        .incidents
+        .iter()
+        .map(|i| i.unattributed.as_deref())
+        .collect();
+    assert_eq!(reasons[0], None);
+    assert!(
+        reasons[1].is_some_and(|r| r.contains("2 release streams")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[2].is_some_and(|r| r.contains("`web`")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[3].is_some_and(|r| r.contains("before the first release")),
+        "{reasons:?}"
+    );
+    assert_eq!(a.counts.incidents_unattributed, 3);
+    assert_eq!(a.warnings.len(), 3);
+    assert!(
+        a.warnings.iter().any(|w| w.starts_with("incident OPS-2")),
+        "{:?}",
+        a.warnings
+    );
+}
