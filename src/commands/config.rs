@@ -146,9 +146,15 @@ pub fn settings(flags: &SharedArgs, file: Option<&FileConfig>) -> Vec<Setting> {
         ),
         row(
             "failure",
-            flags.failure.map(|v| name(&v)),
-            f.failure.map(|v| name(&v)),
-            Some("any"),
+            flags.failure.map(|v| v.to_string()),
+            f.failure.map(|v| v.to_string()),
+            Some(&crate::failure::FailureSignals::default().to_string()),
+        ),
+        row(
+            "non_production",
+            None,
+            f.non_production.as_ref().map(|list| list.join(", ")),
+            Some("tests, docs, CI files, changelogs, spelling lists"),
         ),
         row(
             "no_cache",
@@ -275,7 +281,7 @@ mod tests {
         let flags = SharedArgs {
             window_days: Some(7),
             exclude: vec!["*.snap".into()],
-            failure: Some(crate::cli::FailureMode::IncidentLinked),
+            failure: Some(crate::failure::FailureSignals::parse("incident-linked").expect("valid")),
             ..SharedArgs::default()
         };
         let rows = settings(&flags, Some(&file));

@@ -135,8 +135,10 @@ fn a_revert_fails_only_its_own_package() {
     assert_eq!(failed, ["app-1.2.0"]);
     let app = by_tag(&bound, "app-1.2.0");
     assert_eq!(app["reverts"].as_array().unwrap().len(), 1);
-    // Remedied by app-1.2.1, eight days later.
-    assert_eq!(app["time_to_restore_seconds"], 8 * 86_400);
+    // Remedied by app-1.2.1, eight days later: a time to remedy; no incident, no restore.
+    assert_eq!(app["time_to_remedy_seconds"], 8 * 86_400);
+    assert_eq!(app["time_to_restore_seconds"], serde_json::Value::Null);
+    assert_eq!(app["failure_signals"], serde_json::json!(["revert"]));
     // The revert itself is still listed, with its footprint.
     let report = json(&cadence(
         &repo,
