@@ -21,6 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The whole analysis: releases, cadence, reverts and the size-versus-failure evidence.
+    /// `--format html` writes it as one self-contained page with charts.
     Report,
     /// One row per release: size, interval, commits, lead time.
     Releases(ReleasesArgs),
@@ -191,6 +192,9 @@ pub enum Format {
     Markdown,
     /// CSV, one row per item.
     Csv,
+    /// One self-contained HTML page with charts (`report` only).
+    #[value(hide = true)]
+    Html,
 }
 
 /// When to colour the table output.

@@ -239,3 +239,27 @@ pub struct WorkspacePackage {
     /// Its directory from the root, with a trailing `/`.
     pub dir: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diff_touches_paths_when_it_changes_or_leaves_out_a_file() {
+        assert!(!DiffStats::default().touches_anything());
+        // A mode-only change: a file, no lines.
+        let mode_only = DiffStats {
+            files_changed: 1,
+            ..DiffStats::default()
+        };
+        assert!(mode_only.touches_anything());
+        // Only a lock file of the stream changed: left out of the size, but the commit
+        // still touched the stream's paths.
+        let lock_only = DiffStats {
+            excluded_files: 1,
+            excluded_lines: 3,
+            ..DiffStats::default()
+        };
+        assert!(lock_only.touches_anything());
+    }
+}

@@ -49,13 +49,13 @@ pub fn run(shared: SharedArgs, action: HookAction, now: i64) -> Result<Outcome> 
             let dir = hooks_dir(&shared, &name, force, enforce)?;
             let exe = std::env::current_exe().ok();
             let message = install::install(&dir, &name, force, enforce, exe.as_deref())?;
-            eprintln!("git-cadence: {}", terminal_text(&message));
+            crate::stderr_line(&format!("git-cadence: {}", terminal_text(&message)));
             Ok(Outcome::Success)
         }
         HookAction::Uninstall { name, force } => {
             let dir = crate::git::Repo::discover(shared.repo.as_deref())?.hooks_dir()?;
             let message = install::uninstall(&dir, &name, force)?;
-            eprintln!("git-cadence: {}", terminal_text(&message));
+            crate::stderr_line(&format!("git-cadence: {}", terminal_text(&message)));
             Ok(Outcome::Success)
         }
         HookAction::Run(args) => Ok(crate::commands::hook_run::run(shared, &args, now)),

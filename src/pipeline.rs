@@ -3,9 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::releases::{
-    place_releases, release_points, sort_release_order, ReleasePoint, ReleaseSet,
-};
+use crate::analysis::releases::{place_releases, release_points, ReleasePoint, ReleaseSet};
 use crate::analysis::{self, reverts, Facts};
 use crate::config::Config;
 use crate::error::Result;
@@ -13,7 +11,7 @@ use crate::exclude::SizeRules;
 use crate::facts::{CommitIdx, DiffStats, History, Warning};
 use crate::git::diff::DiffRequest;
 use crate::git::{self, Repo};
-use crate::report::model::Report;
+use crate::report::model::{Report, StreamListing};
 
 /// Analyses the opened repository as of `now` (seconds).
 pub fn analyse(repo: &Repo, config: &Config, now: i64) -> Result<Report> {
@@ -80,7 +78,10 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     );
     let reverted = analysis::reverted_by_post_release(&revert_analysis, &history);
     let reverted_paths = git::paths::changed_paths(&repo.git_dir, &reverted)?;
-    let workspace_packages = workspace_packages(repo, head, &releases);
+    let workspace_packages = workspace_packages(
+        repo,
+        releases.releases.iter().map(|r| r.point.commit).chain(head),
+    );
 
     Ok(Facts {
         path: repo.display_path.display().to_string(),
@@ -239,15 +240,14 @@ fn measure_releases(
     Ok((sizes, churn, warnings))
 }
 
-/// The workspace packages declared at HEAD or at any release, each (name, directory) once:
-/// a package that moved (`ignore/`, later `crates/ignore/`) shows both directories.
+/// The workspace packages declared at any of `commits` (HEAD and the releases), each (name,
+/// directory) once: a package that moved (`ignore/`, later `crates/ignore/`) shows both
+/// directories.
 fn workspace_packages(
     repo: &Repo,
-    head: Option<crate::facts::CommitId>,
-    releases: &ReleaseSet,
+    commits: impl Iterator<Item = crate::facts::CommitId>,
 ) -> Vec<crate::facts::WorkspacePackage> {
-    let mut commits: Vec<_> = releases.releases.iter().map(|r| r.point.commit).collect();
-    commits.extend(head);
+    let mut commits: Vec<_> = commits.collect();
     commits.sort();
     commits.dedup();
     let mut all: Vec<_> = commits
@@ -257,6 +257,31 @@ fn workspace_packages(
     all.sort_by(|a, b| (&a.name, &a.dir).cmp(&(&b.name, &b.dir)));
     all.dedup();
     all
+}
+
+/// What `releases --streams` shows: the streams the pattern selects, with their release
+/// counts, paths and suggested paths, and the tags it leaves out — read without measuring
+/// anything. Also the warnings reading them gave.
+pub fn list_streams(repo: &Repo, config: &Config) -> Result<(StreamListing, Vec<Warning>)> {
+    let read = release_points_of(repo, config)?;
+    let mut warnings = read.warnings;
+    warnings.extend(unknown_bound_streams(config, &read.points));
+    let head = repo.head()?;
+    let packages = workspace_packages(repo, read.points.iter().map(|p| p.commit).chain(head));
+    let unmatched_tags = analysis::unmatched::unmatched_tags(&read.unselected);
+    if let Some(u) = &unmatched_tags {
+        warnings.push(Warning(crate::report::streams::unmatched_warning(u)));
+    }
+    let listing = StreamListing {
+        schema_version: crate::report::model::SCHEMA_VERSION,
+        repository: crate::report::model::RepositoryInfo {
+            path: repo.display_path.display().to_string(),
+            head,
+        },
+        streams: analysis::stream_paths(&read.points, config, &packages),
+        unmatched_tags,
+    };
+    Ok((listing, warnings))
 }
 
 /// The release points of a repository, with what reading them found.
@@ -361,7 +386,9 @@ pub fn deploy_points(
             time: d.time,
         });
     }
-    sort_release_order(&mut points);
+    // By time only, and stably: deploys at one time keep the file's order (never the short
+    // sha's); `place_releases` then puts an ancestor first.
+    points.sort_by_key(|p| p.time);
     Ok(points)
 }
 
@@ -371,6 +398,6 @@ pub fn print_warnings(warnings: &[String], quiet: bool) {
         return;
     }
     for w in warnings {
-        eprintln!("git-cadence: warning: {w}");
+        crate::stderr_line(&format!("git-cadence: warning: {w}"));
     }
 }

@@ -6,7 +6,9 @@ pub mod releases;
 pub mod repeats;
 pub mod reverts;
 pub mod stats;
+pub mod ties;
 pub mod unmatched;
+pub mod yearly;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -116,17 +118,25 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
         excluded,
         warnings: facts.warnings.iter().map(ToString::to_string).collect(),
         unmatched_tags: unmatched::unmatched_tags(&facts.unmatched_tags),
-        streams: stream_paths(facts, config),
+        streams: stream_paths(
+            facts.releases.releases.iter().map(|r| &r.point),
+            config,
+            &facts.workspace_packages,
+        ),
     }
 }
 
 /// Every release stream with its releases in the window, its paths, and — when it is not
 /// bound — the directories a workspace package of its name had at HEAD or at a release.
-fn stream_paths(facts: &Facts, config: &Config) -> Vec<crate::report::model::StreamPaths> {
+pub fn stream_paths<'a>(
+    points: impl IntoIterator<Item = &'a releases::ReleasePoint>,
+    config: &Config,
+    packages: &[crate::facts::WorkspacePackage],
+) -> Vec<crate::report::model::StreamPaths> {
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-    for r in &facts.releases.releases {
-        let n = counts.entry(r.point.stream.as_str()).or_default();
-        *n += u64::from(config.in_window(r.point.time));
+    for p in points {
+        let n = counts.entry(p.stream.as_str()).or_default();
+        *n += u64::from(config.in_window(p.time));
     }
     counts
         .into_iter()
@@ -137,8 +147,7 @@ fn stream_paths(facts: &Facts, config: &Config) -> Vec<crate::report::model::Str
                 .map(|s| s.paths().to_vec())
                 .unwrap_or_default();
             let suggested_paths = if paths.is_empty() && !stream.is_empty() {
-                facts
-                    .workspace_packages
+                packages
                     .iter()
                     .filter(|p| p.name == stream)
                     .map(|p| p.dir.clone())
@@ -196,7 +205,13 @@ fn repeat_incidents(
         reverts[i].components = footprint.components;
         reverts[i].repeat = footprint.repeat;
     }
-    found.summary
+    let mut summary = found.summary;
+    summary.per_year = yearly::per_year(
+        chosen
+            .iter()
+            .map(|&i| (reverts[i].time.timestamp(), reverts[i].repeat)),
+    );
+    summary
 }
 
 /// The commits whose changed paths [`analyse`] needs: those undone by post-release reverts.

@@ -375,7 +375,7 @@ fn build_and_report(shared: &mut SharedArgs, dir: &Path, keep: bool) -> Result<O
     let quiet = args.quiet;
     let (repo, config, _) = super::load(args)?;
     if !quiet {
-        eprintln!(
+        crate::stderr_line(&format!(
             "git-cadence demo: a sample service with {} commits and {} releases{}",
             ids.len(),
             plan.releases,
@@ -390,19 +390,10 @@ fn build_and_report(shared: &mut SharedArgs, dir: &Path, keep: bool) -> Result<O
                 " (built in a temporary directory, removed afterwards; keep it with --out DIR)"
                     .to_string()
             }
-        );
+        ));
     }
     let report = crate::pipeline::analyse(&repo, &config, now_of(&plan))?;
-    crate::pipeline::print_warnings(&report.warnings, config.quiet);
-    crate::emit(|out| {
-        crate::report::render(
-            &report,
-            crate::report::View::Report,
-            config.format,
-            crate::use_color(config.color),
-            out,
-        )
-    })?;
+    crate::print_report(&report, crate::report::View::Report, &config)?;
     Ok(Outcome::Success)
 }
 

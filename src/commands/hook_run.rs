@@ -112,7 +112,7 @@ pub fn run(shared: SharedArgs, args: &HookRunArgs, now: i64) -> Outcome {
     match lines(shared, args, &pushed, remote.as_deref(), now) {
         Ok((lines, blocked)) => {
             for line in lines {
-                eprintln!("{line}");
+                crate::stderr_line(&line);
             }
             if blocked {
                 Outcome::ThresholdExceeded
@@ -123,10 +123,10 @@ pub fn run(shared: SharedArgs, args: &HookRunArgs, now: i64) -> Outcome {
         Err(e) => {
             let first = e.to_string();
             let first = first.lines().next().unwrap_or_default();
-            eprintln!(
+            crate::stderr_line(&format!(
                 "git-cadence: warning: {} (the hook goes on)",
                 terminal_text(first)
-            );
+            ));
             Outcome::Success
         }
     }

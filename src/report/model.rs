@@ -50,6 +50,15 @@ pub struct UnmatchedTags {
     pub suggested_tag_pattern: String,
 }
 
+/// What `releases --streams` prints.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct StreamListing {
+    pub schema_version: u32,
+    pub repository: RepositoryInfo,
+    pub streams: Vec<StreamPaths>,
+    pub unmatched_tags: Option<UnmatchedTags>,
+}
+
 /// One release stream and the paths it owns.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct StreamPaths {
@@ -296,6 +305,19 @@ pub struct RepeatIncidents {
     pub incidents: u64,
     pub repeats: u64,
     pub top_components: Vec<ComponentCount>,
+    /// Per calendar year (UTC) with events, oldest first.
+    pub per_year: Vec<RepeatYear>,
+}
+
+/// Repeat failures of one calendar year.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct RepeatYear {
+    pub year: i32,
+    pub events: u64,
+    pub novel: u64,
+    pub repeats: u64,
+    /// repeats / events.
+    pub rate: f64,
 }
 
 /// A component and how many post-release reverts touched it.

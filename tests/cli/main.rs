@@ -9,6 +9,8 @@ mod common;
 mod docs;
 mod hook;
 mod hook_run;
+mod hostile;
+mod html;
 mod monorepo;
 mod pr;
 mod releases;
