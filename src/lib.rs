@@ -63,8 +63,26 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
     };
     let (repo, config, _) = commands::load(cli.shared)?;
     let report = pipeline::analyse(&repo, &config, now)?;
-    print_report(&report, view, &config)?;
+    pipeline::print_warnings(&report.warnings, config.quiet);
+    write_report(&report, view, &config)?;
     Ok(Outcome::Success)
+}
+
+/// Writes `report` as `view` in the configured format to stdout, with colour and pictures
+/// only where the terminal takes them.
+pub(crate) fn write_report(
+    report: &report::model::Report,
+    view: report::View,
+    config: &config::Config,
+) -> Result<()> {
+    let color = use_color(config.color);
+    let style = report::table::Style {
+        color,
+        pictures: color && unicode_locale(),
+    };
+    emit_as(config.format, color, |out| {
+        report::render(report, view, config.format, style, out)
+    })
 }
 
 /// Only `report` (and `demo`, which prints it) writes HTML; every other command says so before doing any work. (A
@@ -139,24 +157,6 @@ fn unicode_locale() -> bool {
             let v = v.to_ascii_lowercase();
             v.contains("utf-8") || v.contains("utf8")
         })
-}
-
-/// Prints the analysis's warnings to stderr and `view` of the report to stdout, in the
-/// format and colours `config` asks for.
-pub fn print_report(
-    report: &report::model::Report,
-    view: report::View,
-    config: &config::Config,
-) -> Result<()> {
-    pipeline::print_warnings(&report.warnings, config.quiet);
-    let color = use_color(config.color);
-    let style = report::table::Style {
-        color,
-        pictures: color && unicode_locale(),
-    };
-    emit_as(config.format, color, |out| {
-        report::render(report, view, config.format, style, out)
-    })
 }
 
 /// Writes to stdout through a buffer. A closed pipe (`| head`) is success, not an error; a

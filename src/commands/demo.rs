@@ -393,7 +393,8 @@ fn build_and_report(shared: &mut SharedArgs, dir: &Path, keep: bool) -> Result<O
         ));
     }
     let report = crate::pipeline::analyse(&repo, &config, now_of(&plan))?;
-    crate::print_report(&report, crate::report::View::Report, &config)?;
+    crate::pipeline::print_warnings(&report.warnings, config.quiet);
+    crate::write_report(&report, crate::report::View::Report, &config)?;
     Ok(Outcome::Success)
 }
 
