@@ -87,11 +87,12 @@ pub(crate) fn write_report(
     })
 }
 
-/// Only `report` writes HTML; every other command says so before doing any work. (A
+/// Only `report` (and `demo`, which prints it) writes HTML; every other command says so before doing any work. (A
 /// `format = "html"` in the config file sets the report's format; the other commands then
 /// write their default, so that a hook or a CI gate keeps working.)
 fn refuse_html_outside_report(command: &cli::Command, format: Option<cli::Format>) -> Result<()> {
-    if format == Some(cli::Format::Html) && !matches!(command, cli::Command::Report) {
+    let report = matches!(command, cli::Command::Report | cli::Command::Demo(_));
+    if format == Some(cli::Format::Html) && !report {
         return Err(error::Error::BadValue {
             what: "--format".to_string(),
             message: "html is written by `git cadence report` only; this command writes table, \

@@ -108,6 +108,19 @@ pub fn settings(flags: &SharedArgs, file: Option<&FileConfig>) -> Vec<Setting> {
             Some(DEFAULT_TAG_PATTERN),
         ),
         row(
+            "streams",
+            (!flags.stream_path.is_empty()).then(|| list(&flags.stream_path)),
+            (!f.streams.is_empty()).then(|| {
+                let bound: Vec<String> = f
+                    .streams
+                    .iter()
+                    .flat_map(|(name, paths)| paths.iter().map(move |p| format!("{name}={p}")))
+                    .collect();
+                list(&bound)
+            }),
+            Some("[] (every stream owns the whole tree)"),
+        ),
+        row(
             "prereleases",
             on(flags.prereleases),
             text(f.prereleases),
@@ -275,7 +288,7 @@ mod tests {
     fn each_setting_names_where_it_came_from() {
         let file = FileConfig::parse(
             Path::new("/repo/.git-cadence.toml"),
-            "component_depth = 3\nexclude = [\"docs/**\"]\nwindow_days = 30\n[check]\nmax_unreleased_lines = 500\nbranches = [\"main\"]\n",
+            "component_depth = 3\nexclude = [\"docs/**\"]\nwindow_days = 30\n[streams.cli]\npaths = [\"cli/\"]\n[check]\nmax_unreleased_lines = 500\nbranches = [\"main\"]\n",
         )
         .expect("valid");
         let flags = SharedArgs {
@@ -307,6 +320,11 @@ mod tests {
         assert_eq!((r.value.as_deref(), r.source), (None, "default"));
         let r = find(&rows, "check.branches");
         assert_eq!((r.value.as_deref(), r.source), (Some("[\"main\"]"), "file"));
+        let r = find(&rows, "streams");
+        assert_eq!(
+            (r.value.as_deref(), r.source),
+            (Some("[\"cli=cli/\"]"), "file")
+        );
         let r = find(&rows, "tag_pattern");
         assert_eq!(
             (r.value.as_deref(), r.source),

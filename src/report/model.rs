@@ -53,7 +53,7 @@ pub struct UnmatchedTags {
 }
 
 /// What `releases --streams` prints.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct StreamListing {
     pub schema_version: u32,
     pub repository: RepositoryInfo,
