@@ -3,9 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::releases::{
-    place_releases, release_points, sort_release_order, ReleasePoint, ReleaseSet,
-};
+use crate::analysis::releases::{place_releases, release_points, ReleasePoint, ReleaseSet};
 use crate::analysis::{self, reverts, Facts};
 use crate::config::Config;
 use crate::error::Result;
@@ -390,7 +388,9 @@ pub fn deploy_points(
             time: d.time,
         });
     }
-    sort_release_order(&mut points);
+    // By time only, and stably: deploys at one time keep the file's order (never the short
+    // sha's); `place_releases` then puts an ancestor first.
+    points.sort_by_key(|p| p.time);
     Ok(points)
 }
 
@@ -400,6 +400,6 @@ pub fn print_warnings(warnings: &[String], quiet: bool) {
         return;
     }
     for w in warnings {
-        eprintln!("git-cadence: warning: {w}");
+        crate::stderr_line(&format!("git-cadence: warning: {w}"));
     }
 }

@@ -6,6 +6,7 @@ pub mod releases;
 pub mod repeats;
 pub mod reverts;
 pub mod stats;
+pub mod ties;
 pub mod unmatched;
 pub mod yearly;
 

@@ -164,7 +164,7 @@ pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
         components: components(&paths, config.component_depth),
     };
     let summary = summarise(change, &on_base, &report, config.lookback_days, now);
-    crate::emit(|out| match config.format {
+    crate::emit_as(config.format, false, |out| match config.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &summary).map_err(std::io::Error::from)?;
             writeln!(out)

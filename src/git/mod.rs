@@ -33,6 +33,7 @@ impl Repo {
     /// refuses for their owner are errors that say how to fix them.
     pub fn discover(start: Option<&Path>) -> Result<Self> {
         configure_libgit2();
+        let start_is_default = start.is_none();
         let start = match start {
             Some(p) => p.to_path_buf(),
             None => std::env::current_dir().map_err(|e| Error::UnreadableFile {
@@ -43,7 +44,16 @@ impl Repo {
         if !start.exists() {
             return Err(Error::NotARepository { path: start });
         }
-        let repo = git2::Repository::discover(&start).map_err(|e| match e.code() {
+        // `git --git-dir=X cadence` (and a user's GIT_DIR) name the repository in the
+        // environment; without --repo, honour it as git does.
+        let from_env =
+            start_is_default && std::env::var_os("GIT_DIR").is_some_and(|d| !d.is_empty());
+        let opened = if from_env {
+            git2::Repository::open_from_env()
+        } else {
+            git2::Repository::discover(&start)
+        };
+        let repo = opened.map_err(|e| match e.code() {
             git2::ErrorCode::NotFound => Error::NotARepository {
                 path: start.clone(),
             },
@@ -124,6 +134,25 @@ fn configure_libgit2() {
             let _ = git2::opts::set_cache_max_size(512 * 1024 * 1024);
         }
     });
+}
+
+/// The deepest tree git accepts (`core.maxTreeDepth`, default 2048): a deeper one is an error
+/// naming the commit, never a stack overflow.
+pub const MAX_TREE_DEPTH: usize = 2048;
+
+/// The error for a tree deeper than [`MAX_TREE_DEPTH`] in `commit`, found at path `at`.
+pub(crate) fn too_deep(commit: crate::facts::CommitId, at: &[u8]) -> Error {
+    let at = String::from_utf8_lossy(at);
+    let shown: String = at.chars().take(60).collect();
+    Error::TreeTooDeep {
+        commit: commit.to_hex(),
+        max: MAX_TREE_DEPTH,
+        at: if shown.len() < at.len() {
+            format!("{shown}…")
+        } else {
+            shown
+        },
+    }
 }
 
 /// Converts a git2 id into the facts' id.

@@ -6,6 +6,7 @@
 mod check;
 mod common;
 mod hook;
+mod hostile;
 mod html;
 mod monorepo;
 mod pr;
