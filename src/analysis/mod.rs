@@ -361,5 +361,10 @@ fn settings(config: &Config, from_deploys: bool) -> Settings {
         component_depth: config.component_depth,
         lookback_days: config.lookback_days,
         window_days: config.window_days,
+        stream_paths: config
+            .streams
+            .iter()
+            .map(|(name, scope)| (name.clone(), scope.paths().to_vec()))
+            .collect(),
     }
 }

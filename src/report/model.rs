@@ -98,6 +98,8 @@ pub struct Settings {
     pub component_depth: usize,
     pub lookback_days: u32,
     pub window_days: u32,
+    /// Streams bound to paths: stream name → its paths.
+    pub stream_paths: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// One release (or deploy).

@@ -142,6 +142,10 @@ fn a_revert_fails_only_its_own_package() {
         &repo,
         &[&["--format", "json", "--tag-pattern", STREAMS], BOUND].concat(),
     ));
+    assert_eq!(
+        report["settings"]["stream_paths"],
+        serde_json::json!({"app": ["app/"], "lib": ["lib/", "crates/lib/"]})
+    );
     let reverts = report["reverts"].as_array().unwrap();
     assert_eq!(reverts.len(), 1);
     assert_eq!(reverts[0]["kind"], "post_release");
