@@ -269,6 +269,15 @@ fn unmatched_prefixed_tags_are_named_with_a_ready_pattern() {
         "{check}"
     );
     assert!(!check.contains("no tag matches"), "{check}");
+    let (pr, _) = text(&cadence(
+        &repo,
+        &["pr", "--base", "HEAD~1", "--format", "markdown"],
+    ));
+    assert!(
+        pr.contains("7 tags look like releases of 2 prefixed streams")
+            && pr.contains("`--tag-pattern '"),
+        "{pr}"
+    );
 }
 
 #[test]
