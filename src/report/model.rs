@@ -3,6 +3,7 @@
 //! renamed. Times are RFC 3339, durations are seconds, `null` means "does not apply".
 
 use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::facts::CommitId;
@@ -11,7 +12,7 @@ use crate::facts::CommitId;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The whole analysis of one repository.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub repository: RepositoryInfo,
@@ -35,7 +36,7 @@ pub struct Report {
 }
 
 /// Tags that look like versions with a prefix but that the release pattern did not select.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct UnmatchedTags {
     /// How many.
     pub tags: u64,
@@ -59,7 +60,7 @@ pub struct StreamListing {
 }
 
 /// One release stream and the paths it owns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct StreamPaths {
     /// The stream's name (`""` for unprefixed tags).
     pub stream: String,
@@ -73,7 +74,7 @@ pub struct StreamPaths {
 }
 
 /// Where the report came from.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RepositoryInfo {
     pub path: String,
     /// The commit HEAD points at; `null` in an empty repository.
@@ -81,7 +82,7 @@ pub struct RepositoryInfo {
 }
 
 /// The settings the analysis used.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Settings {
     /// `tags` or `deploys`.
     pub source: String,
@@ -103,7 +104,7 @@ pub struct Settings {
 }
 
 /// One release (or deploy).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ReleaseRow {
     pub tag: String,
     /// Other tags on the same commit, merged into this release.
@@ -144,7 +145,7 @@ pub struct ReleaseRow {
 }
 
 /// Kind of a revert.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RevertKind {
     PostRelease,
@@ -154,7 +155,7 @@ pub enum RevertKind {
 }
 
 /// How a revert was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RevertMethod {
     /// `This reverts commit <sha>`.
@@ -168,7 +169,7 @@ pub enum RevertMethod {
 }
 
 /// One revert commit.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RevertRow {
     pub commit: CommitId,
     pub time: DateTime<Utc>,
@@ -191,7 +192,7 @@ pub struct RevertRow {
 }
 
 /// One `Fixes: <sha>` commit.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct FixRow {
     pub commit: CommitId,
     pub time: DateTime<Utc>,
@@ -205,7 +206,7 @@ pub struct FixRow {
 }
 
 /// Totals and the findings.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Summary {
     pub releases: u64,
     pub change_failure_rate: Option<f64>,
@@ -223,7 +224,7 @@ pub struct Summary {
 }
 
 /// Counts of reverts by how they were found and what they were, and of `Fixes:` commits.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct RevertCounts {
     pub total: u64,
     pub by_message: u64,
@@ -246,7 +247,7 @@ pub struct RevertCounts {
 }
 
 /// Cadence of one stream.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct StreamSummary {
     pub stream: String,
     pub releases: u64,
@@ -256,7 +257,7 @@ pub struct StreamSummary {
 }
 
 /// The small-changes argument (PRODUCT.md).
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct SizeVsFailure {
     pub quartiles: Vec<Quartile>,
     pub auc: Option<f64>,
@@ -270,7 +271,7 @@ pub struct SizeVsFailure {
 }
 
 /// What the size-versus-failure evidence supports (decided in [`crate::analysis::evidence`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Failed releases were larger than clean ones (AUC > 0.5, p < 0.05).
@@ -285,7 +286,7 @@ pub enum Verdict {
 }
 
 /// One size quartile of releases.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Quartile {
     pub quartile: u8,
     pub min_lines: u64,
@@ -300,7 +301,7 @@ pub struct Quartile {
 }
 
 /// Repeat incidents.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct RepeatIncidents {
     pub rate: Option<f64>,
     pub incidents: u64,
@@ -311,7 +312,7 @@ pub struct RepeatIncidents {
 }
 
 /// Repeat failures of one calendar year.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RepeatYear {
     pub year: i32,
     pub events: u64,
@@ -322,21 +323,21 @@ pub struct RepeatYear {
 }
 
 /// A component and how many post-release reverts touched it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ComponentCount {
     pub component: String,
     pub incidents: u64,
 }
 
 /// Release cadence over time.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Cadence {
     pub windows: Vec<CadenceWindow>,
     pub trend: Trend,
 }
 
 /// One rolling window.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct CadenceWindow {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -346,7 +347,7 @@ pub struct CadenceWindow {
 }
 
 /// Releasing more or less often than a year ago.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Trend {
     /// `more_often`, `less_often`, `steady` or `insufficient_data`.
     pub direction: String,
@@ -357,7 +358,7 @@ pub struct Trend {
 }
 
 /// What sizes left out.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Excluded {
     /// The rules in force: lock file names, `.gitattributes` attributes, `--exclude` globs.
     pub rules: Vec<String>,
