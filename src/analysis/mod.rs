@@ -455,6 +455,11 @@ fn settings(config: &Config, from_deploys: bool) -> Settings {
         lookback_days: config.lookback_days,
         window_days: config.window_days,
         churn: config.churn,
+        stream_paths: config
+            .streams
+            .iter()
+            .map(|(name, scope)| (name.clone(), scope.paths().to_vec()))
+            .collect(),
     }
 }
 

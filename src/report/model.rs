@@ -108,6 +108,8 @@ pub struct Settings {
     /// Whether per-release churn was measured (`--churn`); without it the churn fields are
     /// `null`.
     pub churn: bool,
+    /// Streams bound to paths: stream name → its paths.
+    pub stream_paths: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// One release (or deploy).
