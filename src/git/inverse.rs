@@ -138,6 +138,7 @@ fn commit_digest(repo: &Repository, id: CommitId) -> Result<Option<ChangeDigest>
 }
 
 /// Why a tree walk stopped.
+#[derive(Debug)]
 enum Walk {
     Git(git2::Error),
     /// A tree deeper than git allows, at this path.

@@ -130,11 +130,19 @@ pub fn analyse_reverts(
         resolve::resolve_reverts(history, &ix, &claims::revert_claims(history), inverse_pairs);
     let fixes = resolve::resolve_fixes(history, &ix, claims::fix_claims(history));
     let is_revert: HashSet<CommitIdx> = found.iter().map(|f| f.idx).collect();
+    let incidents = crate::analysis::incident_index::IncidentIndex::new(incidents);
     let classified: Vec<Classified> = found
         .iter()
         .map(|f| {
             let is_revert = |c| is_revert.contains(&c);
-            classify::classify(history, releases, f, is_revert, incidents, incident_pattern)
+            classify::classify(
+                history,
+                releases,
+                f,
+                is_revert,
+                &incidents,
+                incident_pattern,
+            )
         })
         .collect();
     let fix_post: Vec<bool> = fixes
