@@ -49,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let t = Instant::now();
     let repo = Repo::discover(Some(&path))?;
-    let (tags, warnings) = git::tags::read_tags(&repo, |_| true)?;
+    let git::tags::Tags { tags, warnings, .. } = git::tags::read_tags(&repo, |_| true)?;
     let mut tips: Vec<CommitId> = tags.iter().map(|t| t.commit).collect();
     tips.extend(repo.head()?);
     if all_refs {

@@ -3,11 +3,14 @@
 
 use std::path::PathBuf;
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use regex::Regex;
 
 use crate::cli::{ColorChoice, FailureMode, Format, SharedArgs};
 use crate::error::{Error, Result};
+use crate::scope::PathScope;
 
 /// Default release pattern: an optional `v`, then two to four dot-separated numbers, then an
 /// optional pre-release suffix (`-rc.1`, `.rc1`, `_RC1`, `-beta`, `-m01`), which is filtered out
@@ -29,6 +32,8 @@ pub struct Config {
     /// Whether `tag_pattern` is the default (streams then come only from a prefix).
     pub tag_pattern_is_default: bool,
     pub prereleases: bool,
+    /// Streams bound to paths (`--stream-path`, `[streams.NAME]`), by stream name.
+    pub streams: BTreeMap<String, PathScope>,
     /// Inclusive bounds on release time, seconds since the epoch.
     pub since: Option<i64>,
     pub until: Option<i64>,
@@ -79,6 +84,7 @@ impl Config {
             tag_pattern,
             tag_pattern_is_default,
             prereleases: args.prereleases,
+            streams: stream_paths(&args.stream_path)?,
             since,
             until,
             excludes: args.exclude.clone(),
@@ -147,6 +153,33 @@ fn check_window(args: &SharedArgs, since: Option<i64>, until: Option<i64>) -> Re
     }
 }
 
+/// Reads `--stream-path NAME=PATH` flags (several per name add up) into each stream's paths.
+pub fn stream_paths(flags: &[String]) -> Result<BTreeMap<String, PathScope>> {
+    let mut paths: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for flag in flags {
+        match flag.split_once('=') {
+            Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+                paths
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(path.to_string());
+            }
+            _ => {
+                return Err(Error::BadValue {
+                    what: "--stream-path".to_string(),
+                    message: format!(
+                        "`{flag}` is not NAME=PATH; e.g. --stream-path tokio-util=tokio-util/"
+                    ),
+                })
+            }
+        }
+    }
+    paths
+        .into_iter()
+        .map(|(name, p)| PathScope::new(&name, &p).map(|s| (name, s)))
+        .collect()
+}
+
 /// Compiles a user-supplied regex, naming it in the error.
 pub fn compile(what: &'static str, pattern: &str) -> Result<Regex> {
     Regex::new(pattern).map_err(|e| Error::BadPattern {
@@ -195,6 +228,22 @@ pub fn parse_date(what: &str, text: &str, end_of_day: bool) -> Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stream_paths_add_up_per_name_and_bad_ones_say_how() {
+        let flags: Vec<String> = ["cli=cli/", "lib=lib/", "cli=tools/cli/"]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let streams = stream_paths(&flags).expect("valid");
+        assert_eq!(streams.len(), 2);
+        assert_eq!(streams["cli"].paths(), ["cli/", "tools/cli/"]);
+        assert_eq!(streams["lib"].paths(), ["lib/"]);
+        for bad in ["cli", "=cli/", "cli=", "cli=../x/"] {
+            let err = stream_paths(&[bad.to_string()]).expect_err(bad).to_string();
+            assert!(err.contains(bad) || err.contains("../x/"), "{err}");
+        }
+    }
 
     #[test]
     fn dates_parse_as_utc_day_bounds() {

@@ -10,6 +10,9 @@
 //! failure = "incident-linked"
 //! component_depth = 2
 //!
+//! [streams.tokio-util]        # a release stream bound to the paths it owns
+//! paths = ["tokio-util/"]
+//!
 //! [check]
 //! max_unreleased_commits = 50
 //! max_unreleased_lines = 5000
@@ -19,8 +22,10 @@
 //! An unknown key or a value of the wrong kind is an error (exit 2) that names the file, the
 //! line and the key. Relative paths (`incidents`, `deploys`) are relative to the directory that
 //! holds the file, not to the current directory. `exclude` globs from the file and from
-//! `--exclude` both apply (an exclude only narrows what is counted).
+//! `--exclude` both apply (an exclude only narrows what is counted). A stream that
+//! `--stream-path` binds takes its paths from the flags only.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -30,6 +35,7 @@ use toml::Spanned;
 use crate::cli::{ColorChoice, FailureMode, Format, SharedArgs};
 use crate::config::{compile, parse_date, Config};
 use crate::error::{Error, Result};
+use crate::scope::PathScope;
 
 /// The file name looked for at the repository root.
 pub const FILE_NAME: &str = ".git-cadence.toml";
@@ -94,6 +100,14 @@ struct RawFile {
     lookback_days: Option<u32>,
     window_days: Option<Spanned<u32>>,
     check: Option<CheckThresholds>,
+    streams: Option<Spanned<BTreeMap<String, RawStream>>>,
+}
+
+/// `[streams.NAME]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStream {
+    paths: Vec<String>,
 }
 
 /// A parsed and checked `.git-cadence.toml`.
@@ -121,6 +135,8 @@ pub struct FileConfig {
     pub lookback_days: Option<u32>,
     pub window_days: Option<u32>,
     pub check: CheckThresholds,
+    /// `[streams.NAME] paths`, checked.
+    pub streams: BTreeMap<String, Vec<String>>,
 }
 
 impl FileConfig {
@@ -215,6 +231,15 @@ impl FileConfig {
                 return Err(bad(w.span(), "window_days", "must be at least 1".into()));
             }
         }
+        let mut streams = BTreeMap::new();
+        if let Some(raw_streams) = raw.streams {
+            let span = raw_streams.span();
+            for (name, stream) in raw_streams.into_inner() {
+                PathScope::new(&name, &stream.paths)
+                    .map_err(|e| bad(span.clone(), "streams", e.to_string()))?;
+                streams.insert(name, stream.paths);
+            }
+        }
         Ok(Self {
             path: path.to_path_buf(),
             format: raw.format,
@@ -235,6 +260,7 @@ impl FileConfig {
             lookback_days: raw.lookback_days,
             window_days: raw.window_days.map(Spanned::into_inner),
             check: raw.check.unwrap_or_default(),
+            streams,
         })
     }
 
@@ -290,6 +316,13 @@ impl Config {
         }
         if let Some(d) = file.window_days {
             config.window_days = d;
+        }
+        for (name, paths) in &file.streams {
+            if !config.streams.contains_key(name) {
+                config
+                    .streams
+                    .insert(name.clone(), PathScope::new(name, paths)?);
+            }
         }
         Ok(config)
     }
@@ -440,6 +473,32 @@ max_unreleased_days = 14
         assert!(!config.tag_pattern.is_match("r1.2"));
         assert_eq!(config.format, Format::Csv);
         assert_eq!(config.failure, FailureMode::Any);
+    }
+
+    #[test]
+    fn streams_bind_paths_and_flags_win_per_stream() {
+        let file = parse(
+            "[streams.cli]\npaths = [\"cli/\", \"tools/cli/\"]\n\n[streams.\"lib\"]\npaths = [\"lib/\"]\n",
+        )
+        .expect("valid file");
+        assert_eq!(file.streams["cli"], ["cli/", "tools/cli/"]);
+        let config = Config::resolve(SharedArgs::default(), Some(&file)).expect("resolves");
+        assert_eq!(config.streams["cli"].paths(), ["cli/", "tools/cli/"]);
+        assert_eq!(config.streams["lib"].paths(), ["lib/"]);
+        let args = SharedArgs {
+            stream_path: vec!["cli=apps/cli/".into()],
+            ..SharedArgs::default()
+        };
+        let config = Config::resolve(args, Some(&file)).expect("resolves");
+        assert_eq!(config.streams["cli"].paths(), ["apps/cli/"]);
+        assert_eq!(config.streams["lib"].paths(), ["lib/"]);
+
+        let e = err("\n[streams.cli]\npaths = [\"../cli/\"]\n");
+        assert!(e.contains(":2:") && e.contains("stream `cli`"), "{e}");
+        let e = err("[streams.cli]\npath = [\"cli/\"]\n");
+        assert!(e.contains("path"), "{e}");
+        let e = err("[streams.cli]\npaths = []\n");
+        assert!(e.contains("no paths"), "{e}");
     }
 
     #[test]

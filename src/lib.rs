@@ -19,6 +19,7 @@ pub mod input;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod scope;
 
 use error::Result;
 
@@ -46,9 +47,12 @@ impl Outcome {
 pub fn run(cli: cli::Cli) -> Result<Outcome> {
     worker_stacks();
     let now = now()?;
-    let view = match cli.command.unwrap_or(cli::Command::Report) {
+    let command = cli.command.unwrap_or(cli::Command::Report);
+    refuse_html_outside_report(&command, cli.shared.format)?;
+    let view = match command {
         cli::Command::Report => report::View::Report,
-        cli::Command::Releases => report::View::Releases,
+        cli::Command::Releases(args) if args.streams => return list_streams(cli.shared),
+        cli::Command::Releases(_) => report::View::Releases,
         cli::Command::Check(args) => return commands::check::run(cli.shared, args, now),
         cli::Command::Pr(args) => return commands::pr::run(cli.shared, &args, now),
         cli::Command::Hook(args) => return hook::run(cli.shared, args.action, now),
@@ -59,9 +63,38 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
     let report = pipeline::analyse(&repo, &config, now)?;
     pipeline::print_warnings(&report.warnings, config.quiet);
     let color = use_color(config.color);
+    let style = report::table::Style {
+        color,
+        pictures: color && unicode_locale(),
+    };
     emit_as(config.format, color, |out| {
-        report::render(&report, view, config.format, color, out)
+        report::render(&report, view, config.format, style, out)
     })?;
+    Ok(Outcome::Success)
+}
+
+/// Only `report` writes HTML; every other command says so before doing any work. (A
+/// `format = "html"` in the config file sets the report's format; the other commands then
+/// write their default, so that a hook or a CI gate keeps working.)
+fn refuse_html_outside_report(command: &cli::Command, format: Option<cli::Format>) -> Result<()> {
+    if format == Some(cli::Format::Html) && !matches!(command, cli::Command::Report) {
+        return Err(error::Error::BadValue {
+            what: "--format".to_string(),
+            message: "html is written by `git cadence report` only; this command writes table, \
+                      json, markdown or csv"
+                .to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// `releases --streams`: what the tag pattern selects, read without measuring anything.
+fn list_streams(shared: cli::SharedArgs) -> Result<Outcome> {
+    let (repo, config, _) = commands::load(shared)?;
+    let (listing, warnings) = pipeline::list_streams(&repo, &config)?;
+    let warnings: Vec<String> = warnings.into_iter().map(|w| w.0).collect();
+    pipeline::print_warnings(&warnings, config.quiet);
+    emit(|out| report::render_streams(&listing, config.format, use_color(config.color), out))?;
     Ok(Outcome::Success)
 }
 
@@ -114,6 +147,18 @@ pub(crate) fn use_color(choice: cli::ColorChoice) -> bool {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     }
+}
+
+/// Whether the locale says the terminal takes UTF-8 (the first of `LC_ALL`, `LC_CTYPE`,
+/// `LANG` that is set decides, as in setlocale(3)).
+fn unicode_locale() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("utf-8") || v.contains("utf8")
+        })
 }
 
 /// Writes to stdout through a buffer. A closed pipe (`| head`) is success, not an error; a

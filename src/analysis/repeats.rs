@@ -151,6 +151,7 @@ pub fn repeat_incidents<S: std::hash::BuildHasher>(
         incidents,
         repeats,
         top_components: top,
+        per_year: Vec::new(),
     };
     let incidents = reverts
         .iter()

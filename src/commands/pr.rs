@@ -90,8 +90,35 @@ pub struct PrSummary {
     pub trend: String,
     pub lookback_days: u32,
     pub hot_components: Vec<HotComponent>,
+    /// The newest past releases with a size (at most [`CHART_RELEASES`], oldest first), which
+    /// the comment's chart shows next to the next release with this change.
+    pub recent_releases: Vec<RecentRelease>,
     pub verdict: String,
+    /// Tags the release pattern left out that look like releases of prefixed streams (see
+    /// `report`); `null` when there are none.
+    pub unmatched_tags: Option<crate::report::model::UnmatchedTags>,
 }
+
+/// A line naming tags the pattern left out (and the flag that selects them), or nothing.
+fn unmatched_line(s: &PrSummary) -> String {
+    s.unmatched_tags.as_ref().map_or_else(String::new, |u| {
+        format!(
+            "{}; to compare with them as release streams: {}\n",
+            crate::report::streams::unmatched_sentence(u, md_text),
+            md_code(&crate::report::streams::tag_pattern_flag(u))
+        )
+    })
+}
+
+/// A past release as the comment's chart shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecentRelease {
+    pub tag: String,
+    pub lines_changed: u64,
+}
+
+/// How many past releases the comment's chart shows.
+pub const CHART_RELEASES: usize = 12;
 
 /// Runs `pr`.
 pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
@@ -237,10 +264,28 @@ pub fn summarise(
         trend: report.summary.cadence.trend.direction.clone(),
         lookback_days,
         hot_components: hot,
+        recent_releases: recent_releases(report),
         verdict: String::new(),
+        unmatched_tags: report.unmatched_tags.clone(),
     };
     summary.verdict = verdict(&summary);
     summary
+}
+
+/// The newest releases that have a size, oldest first.
+fn recent_releases(report: &Report) -> Vec<RecentRelease> {
+    let sized: Vec<RecentRelease> = report
+        .releases
+        .iter()
+        .filter_map(|r| {
+            Some(RecentRelease {
+                tag: r.tag.clone(),
+                lines_changed: r.lines_changed?,
+            })
+        })
+        .collect();
+    let skip = sized.len().saturating_sub(CHART_RELEASES);
+    sized.into_iter().skip(skip).collect()
 }
 
 fn share_text(share: Option<f64>) -> String {
@@ -304,6 +349,7 @@ pub fn markdown(s: &PrSummary) -> String {
     let _ = writeln!(out, "**git-cadence** — {}", s.verdict);
     out.push('\n');
     out.push_str("<details><summary>Release health details</summary>\n\n");
+    out.push_str(&mermaid_chart(s));
     out.push_str("| | lines | commits | larger than past releases |\n|---|---:|---:|---:|\n");
     let _ = writeln!(
         out,
@@ -341,6 +387,7 @@ pub fn markdown(s: &PrSummary) -> String {
         "Compared with {} past releases that have a previous release.",
         thousands(s.releases_compared)
     );
+    out.push_str(&unmatched_line(s));
     if let Some(q) = &w.quartile {
         let _ = writeln!(
             out,
@@ -393,9 +440,73 @@ pub fn markdown(s: &PrSummary) -> String {
     out
 }
 
+/// A Mermaid `xychart-beta` (GitHub renders it natively) of the recent release sizes and,
+/// marked in a second colour, the next release with this change. Empty without past releases.
+#[must_use]
+pub fn mermaid_chart(s: &PrSummary) -> String {
+    if s.recent_releases.is_empty() {
+        return String::new();
+    }
+    let mut labels: Vec<String> = s
+        .recent_releases
+        .iter()
+        .map(|r| format!("\"{}\"", mermaid_label(&r.tag)))
+        .collect();
+    labels.push("\"with this change\"".to_string());
+    let past: Vec<String> = s
+        .recent_releases
+        .iter()
+        .map(|r| r.lines_changed.to_string())
+        .chain(["0".to_string()])
+        .collect();
+    let mut batch = vec!["0".to_string(); s.recent_releases.len()];
+    batch.push(s.with_change.lines_changed.to_string());
+    let mut out = String::from("```mermaid\n");
+    // Okabe–Ito blue for past releases, vermillion for this change's batch.
+    out.push_str(
+        "%%{init: {\"themeVariables\": {\"xyChart\": {\"plotColorPalette\": \"#0072B2, #D55E00\"}}}}%%\n",
+    );
+    out.push_str("xychart-beta\n");
+    out.push_str(
+        "    title \"Lines changed: recent releases, and the next one with this change\"\n",
+    );
+    let _ = writeln!(out, "    x-axis [{}]", labels.join(", "));
+    out.push_str("    y-axis \"lines changed\"\n");
+    let _ = writeln!(out, "    bar [{}]", past.join(", "));
+    let _ = writeln!(out, "    bar [{}]", batch.join(", "));
+    out.push_str("```\n\n");
+    out
+}
+
+/// A tag as a Mermaid axis label: letters, digits and `._+-/` kept, anything else (quotes,
+/// brackets, HTML, mentions, newlines) becomes `_`; at most 20 characters.
+fn mermaid_label(tag: &str) -> String {
+    let safe: String = tag
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._+-/".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    crate::report::text::truncate(&safe, 20)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mermaid_labels_keep_only_inert_characters() {
+        assert_eq!(mermaid_label("v1.2.3"), "v1.2.3");
+        assert_eq!(
+            mermaid_label("<b>@team|x`#1-v1.0.0\"]"),
+            "_b__team_x__1-v1.0.…"
+        );
+        assert_eq!(mermaid_label("cli/v2+build"), "cli/v2+build");
+    }
 
     #[test]
     fn components_take_the_first_directories() {
@@ -497,6 +608,16 @@ mod snapshot_tests {
             median_interval_seconds: Some(1_209_600),
             trend: "less_often".into(),
             lookback_days: 180,
+            recent_releases: vec![
+                RecentRelease {
+                    tag: "v4.1.0".into(),
+                    lines_changed: 800,
+                },
+                RecentRelease {
+                    tag: "v4.2.0\"] <img>@x".into(),
+                    lines_changed: 1500,
+                },
+            ],
             hot_components: vec![
                 HotComponent {
                     component: "app/<script>".into(),
@@ -513,12 +634,18 @@ mod snapshot_tests {
                 },
             ],
             verdict: String::new(),
+            unmatched_tags: None,
         };
         s.verdict = verdict(&s);
         let md = markdown(&s);
         assert!(!md.contains("@octocat"));
         assert!(!md.contains("<img"));
         assert!(!md.contains("#12"));
+        assert!(md.contains("<details><summary>Release health details</summary>\n\n```mermaid\n"));
+        assert!(
+            md.contains("    x-axis [\"v4.1.0\", \"v4.2.0____img__x\", \"with this change\"]\n")
+        );
+        assert!(md.contains("    bar [800, 1500, 0]\n    bar [0, 0, 2140]\n"));
         insta::assert_snapshot!(md);
     }
 }

@@ -643,7 +643,9 @@ mod fixture_tests {
             .expect("bash runs");
         assert!(status.success());
         let repo = Repo::discover(Some(&out)).expect("open");
-        let (tags, _) = crate::git::tags::read_tags(&repo, |_| true).expect("tags");
+        let tags = crate::git::tags::read_tags(&repo, |_| true)
+            .expect("tags")
+            .tags;
         let points = release_points(
             &tags,
             &compile("tag", DEFAULT_TAG_PATTERN).expect("re"),

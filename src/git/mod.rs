@@ -12,6 +12,7 @@ pub mod tags;
 #[cfg(test)]
 pub mod testing;
 pub mod unreleased;
+pub mod workspace;
 
 use std::path::{Path, PathBuf};
 

@@ -5,8 +5,11 @@ pub mod csv;
 pub mod escape;
 pub mod grid;
 pub mod headline;
+pub mod html;
 pub mod markdown;
 pub mod model;
+pub mod spark;
+pub mod streams;
 pub mod table;
 pub mod text;
 
@@ -26,15 +29,14 @@ pub enum View {
     Reverts,
 }
 
-/// Writes `report` in `format`. `color` only affects tables.
+/// Writes `report` in `format`. `style` only affects tables.
 pub fn render(
     report: &Report,
     view: View,
     format: Format,
-    color: bool,
+    style: table::Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let style = table::Style { color };
     match (format, view) {
         (Format::Json, View::Report) => json(report, out),
         (Format::Json, View::Releases) => json(
@@ -57,13 +59,31 @@ pub fn render(
             out,
         ),
         (Format::Table, View::Report) => table::write_report(report, out, style),
-        (Format::Table, View::Reverts) => table::write_reverts(report, out, style),
+        // The command line refuses html for the views other than the report (`lib::run`); a
+        // config file's html is the report's, and these views then write their table.
+        (Format::Table | Format::Html, View::Reverts) => table::write_reverts(report, out, style),
         (Format::Markdown, View::Reverts) => markdown::write_reverts(report, out),
         (Format::Csv, View::Reverts) => csv::write_reverts(report, out),
-        (Format::Table, View::Releases) => table::write_releases(report, out, style),
+        (Format::Table | Format::Html, View::Releases) => table::write_releases(report, out, style),
         (Format::Markdown, View::Report) => markdown::write_report(report, out),
         (Format::Markdown, View::Releases) => markdown::write_releases(report, out),
         (Format::Csv, View::Report | View::Releases) => csv::write_releases(report, out),
+        (Format::Html, View::Report) => html::write_report(report, out),
+    }
+}
+
+/// Writes the `releases --streams` listing in `format` (html: the table).
+pub fn render_streams(
+    listing: &model::StreamListing,
+    format: Format,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json(listing, out),
+        Format::Table | Format::Html => streams::write_table(listing, out, color),
+        Format::Markdown => streams::write_markdown(listing, out),
+        Format::Csv => streams::write_csv(listing, out),
     }
 }
 

@@ -1,10 +1,12 @@
 //! The terminal report: short sections that fit a 100-column terminal.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::escape::terminal_text;
 use super::grid::{Align, Grid};
 use super::model::{Cadence, ReleaseRow, Report, RevertKind, RevertRow};
+use super::spark;
 use super::text::{
     duration, kind_word, opt_count, opt_duration, opt_float, opt_percent, p_value, plural,
     thousands, truncate, wrap,
@@ -15,10 +17,19 @@ const RECENT: usize = 15;
 /// How many post-release reverts the report lists (the `reverts` command lists all).
 const RECENT_REVERTS: usize = 10;
 
+/// Cells of the failure-rate bar of the largest quartile rate.
+const RATE_BAR: usize = 12;
+/// How many releases the sparklines show, newest last.
+const SPARK: usize = 60;
+/// ANSI colour of failed releases in the size sparkline (256-colour vermillion).
+const FAILED_COLOR: &str = "\x1b[38;5;166m";
+
 /// ANSI styling, on only when asked.
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
     pub color: bool,
+    /// Sparklines and bars (`▁▂▃▄▅▆▇█`): colour is on and the terminal takes Unicode.
+    pub pictures: bool,
 }
 
 impl Style {
@@ -40,6 +51,9 @@ pub fn write_report(r: &Report, out: &mut dyn Write, style: Style) -> io::Result
     writeln!(out)?;
     writeln!(out, "{}", style.bold("Cadence"))?;
     write_cadence(r, out)?;
+    if style.pictures {
+        write_sparklines(&r.releases, out)?;
+    }
     writeln!(out)?;
     let shown = r.releases.len().min(RECENT);
     let title = if shown < r.releases.len() {
@@ -127,13 +141,24 @@ fn write_size_vs_failure(r: &Report, out: &mut dyn Write, style: Style) -> io::R
         ("Restore p50", Align::Right),
         ("Commits reverted", Align::Right),
     ]);
+    let top_rate = s
+        .quartiles
+        .iter()
+        .filter_map(|q| q.failure_rate)
+        .fold(0.0, f64::max);
     for (q, per_commit) in s.quartiles.iter().zip(&s.per_commit_revert_rate) {
+        let rate = opt_percent(q.failure_rate);
         g.row(vec![
             format!("Q{}", q.quartile),
             format!("{}–{}", thousands(q.min_lines), thousands(q.max_lines)),
             thousands(q.releases),
             thousands(q.failed),
-            opt_percent(q.failure_rate),
+            if style.pictures && top_rate > 0.0 {
+                let frac = q.failure_rate.unwrap_or(0.0) / top_rate;
+                format!("{} {rate}", spark::bar(frac, RATE_BAR))
+            } else {
+                rate
+            },
             opt_duration(q.time_to_restore_median_seconds),
             opt_percent(*per_commit),
         ]);
@@ -253,7 +278,8 @@ pub fn write_releases(r: &Report, out: &mut dyn Write, style: Style) -> io::Resu
         return write_header(r, out, style);
     }
     release_grid(&r.releases).write(out, style.color)?;
-    write_excluded(r, out)
+    write_excluded(r, out)?;
+    super::streams::write_notices(r, out)
 }
 
 fn write_header(r: &Report, out: &mut dyn Write, style: Style) -> io::Result<()> {
@@ -301,7 +327,7 @@ fn write_header(r: &Report, out: &mut dyn Write, style: Style) -> io::Result<()>
             writeln!(out, "  {}", style.bold(&line))?;
         }
     }
-    Ok(())
+    super::streams::write_notices(r, out)
 }
 
 fn write_cadence(r: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -334,6 +360,36 @@ fn write_cadence(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         ]);
     }
     g.write(out, false)
+}
+
+/// Sparklines of the newest releases' sizes (failed ones coloured) and intervals, both on log
+/// scales.
+fn write_sparklines(releases: &[ReleaseRow], out: &mut dyn Write) -> io::Result<()> {
+    let recent = &releases[releases.len().saturating_sub(SPARK)..];
+    let sizes: Vec<Option<f64>> = recent
+        .iter()
+        .map(|r| r.lines_changed.map(|l| l as f64))
+        .collect();
+    let intervals: Vec<Option<f64>> = recent
+        .iter()
+        .map(|r| r.interval_seconds.map(|s| s as f64))
+        .collect();
+    let mut size_line = String::new();
+    for (c, r) in spark::sparkline(&sizes, true).into_iter().zip(recent) {
+        if r.failed {
+            let _ = write!(size_line, "{FAILED_COLOR}{c}\x1b[0m");
+        } else {
+            size_line.push(c);
+        }
+    }
+    let interval_line: String = spark::sparkline(&intervals, true).into_iter().collect();
+    writeln!(out, "  sizes      {size_line}")?;
+    writeln!(out, "  intervals  {interval_line}")?;
+    writeln!(
+        out,
+        "             newest {} releases, log scales; {FAILED_COLOR}failed\x1b[0m releases coloured",
+        recent.len()
+    )
 }
 
 fn trend_word(c: &Cadence) -> &'static str {

@@ -7,6 +7,8 @@ mod check;
 mod common;
 mod hook;
 mod hostile;
+mod html;
+mod monorepo;
 mod pr;
 mod releases;
 mod repository;
