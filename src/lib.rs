@@ -23,6 +23,24 @@ pub mod scope;
 
 use error::Result;
 
+#[cfg(test)]
+mod proptests;
+
+/// Case count of the property tests: `PROPTEST_CASES`, else a modest 64 so CI stays quick
+/// (the `fuzz/` targets run the same parsers for as long as one likes).
+#[cfg(test)]
+pub(crate) fn proptest_config() -> proptest::prelude::ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    proptest::prelude::ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    }
+}
+
 /// How a successful run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {

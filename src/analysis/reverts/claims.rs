@@ -192,10 +192,11 @@ pub(super) fn fixes_shas(message: &str) -> Vec<String> {
             .unwrap_or_else(|_| unreachable!("constant regex"))
     });
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for c in re.captures_iter(message) {
         if let Some(m) = c.get(1) {
             let s = m.as_str().to_ascii_lowercase();
-            if !out.contains(&s) {
+            if seen.insert(s.clone()) {
                 out.push(s);
             }
         }

@@ -49,6 +49,8 @@
 mod attribute;
 mod claims;
 mod classify;
+#[cfg(test)]
+mod proptests;
 mod resolve;
 mod signals;
 #[cfg(test)]
