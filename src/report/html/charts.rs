@@ -22,7 +22,7 @@ const SIGNALS: [(&str, Shape, &str); 3] = [
 ];
 
 /// Shapes of clean releases, one per stream (with a colour per stream).
-const STREAM_SHAPES: [Shape; 2] = [Shape::Circle, Shape::Square];
+const STREAM_SHAPES: [Shape; 3] = [Shape::Circle, Shape::Square, Shape::TriangleDown];
 /// Stream colour classes (Okabe–Ito blue, bluish green, sky blue, black, grey).
 const STREAM_CLASSES: usize = 5;
 
@@ -508,7 +508,7 @@ pub fn repeats(report: &Report) -> Markup {
             @if slot >= 28.0 || i % 2 == 0 {
                 text x=(n(left + w / 2.0)) y=(n(top_frame.y(0.0) + 16.0)) text-anchor="middle" { (yr.year) }
             }
-            @if slot >= 40.0 {
+            @if slot >= 40.0 && yr.events > 0 {
                 text.label x=(n(left + w / 2.0)) y=(n(all_top - 4.0)) text-anchor="middle" { (yr.repeats) "/" (yr.events) }
             }
         }
