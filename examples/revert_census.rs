@@ -40,15 +40,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         FailureMode::Any
     };
     let incidents = match args.iter().position(|a| a == "--incidents") {
-        Some(i) => git_cadence::incidents::read_incidents(std::path::Path::new(
-            args.get(i + 1).ok_or("--incidents FILE")?,
-        ))?,
+        Some(i) => git_cadence::incidents::read_incidents(
+            std::path::Path::new(args.get(i + 1).ok_or("--incidents FILE")?),
+            git_cadence::input::NamedBy::Flag,
+        )?,
         None => Incidents::default(),
     };
 
     let t = Instant::now();
     let repo = Repo::discover(Some(&path))?;
-    let (tags, warnings) = git::tags::read_tags(&repo, |_| true)?;
+    let git::tags::Tags { tags, warnings, .. } = git::tags::read_tags(&repo, |_| true)?;
     let mut tips: Vec<CommitId> = tags.iter().map(|t| t.commit).collect();
     tips.extend(repo.head()?);
     if all_refs {

@@ -24,7 +24,7 @@ pub enum Command {
     /// `--format html` writes it as one self-contained page with charts.
     Report,
     /// One row per release: size, interval, commits, lead time.
-    Releases,
+    Releases(ReleasesArgs),
     /// Every revert found: what it undid, whether it was post-release, incident-linked, a repeat.
     Reverts,
     /// Exit 1, with the reasons, when the unreleased batch is over a threshold; 0 otherwise.
@@ -36,6 +36,15 @@ pub enum Command {
     /// Generate the man page or shell completions.
     #[command(hide = true)]
     Generate(GenerateArgs),
+}
+
+/// What `releases` lists.
+#[derive(Debug, Args, Default, Clone, Copy)]
+pub struct ReleasesArgs {
+    /// List the release streams instead: each stream, its release count and the paths it
+    /// is bound to (what the tag pattern selects).
+    #[arg(long)]
+    pub streams: bool,
 }
 
 /// Thresholds of `check`; each also comes from `[check]` in `.git-cadence.toml`.
@@ -186,6 +195,12 @@ pub struct SharedArgs {
     /// version) names a release stream, analysed on its own.
     #[arg(long, global = true, value_name = "REGEX")]
     pub tag_pattern: Option<String>,
+
+    /// Bind a release stream to the paths it owns (repeatable; several paths per stream):
+    /// its sizes, commits and failures then count only those paths. PATH ending in `/` is
+    /// that directory from the root; otherwise a glob as in --exclude.
+    #[arg(long, global = true, value_name = "NAME=PATH")]
+    pub stream_path: Vec<String>,
 
     /// Count pre-release tags (-rc.1, -beta, .rc1...) as releases.
     #[arg(long, global = true)]

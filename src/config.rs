@@ -3,11 +3,14 @@
 
 use std::path::PathBuf;
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use regex::Regex;
 
 use crate::cli::{ColorChoice, FailureMode, Format, SharedArgs};
 use crate::error::{Error, Result};
+use crate::scope::PathScope;
 
 /// Default release pattern: an optional `v`, then two to four dot-separated numbers, then an
 /// optional pre-release suffix (`-rc.1`, `.rc1`, `_RC1`, `-beta`, `-m01`), which is filtered out
@@ -29,6 +32,8 @@ pub struct Config {
     /// Whether `tag_pattern` is the default (streams then come only from a prefix).
     pub tag_pattern_is_default: bool,
     pub prereleases: bool,
+    /// Streams bound to paths (`--stream-path`, `[streams.NAME]`), by stream name.
+    pub streams: BTreeMap<String, PathScope>,
     /// Inclusive bounds on release time, seconds since the epoch.
     pub since: Option<i64>,
     pub until: Option<i64>,
@@ -37,6 +42,11 @@ pub struct Config {
     pub deploys: Option<PathBuf>,
     /// `--incidents FILE`.
     pub incidents: Option<PathBuf>,
+    /// The repository root that `deploys` must stay inside, when the repository's own
+    /// config named it (not a flag).
+    pub deploys_confined_to: Option<PathBuf>,
+    /// The same for `incidents`.
+    pub incidents_confined_to: Option<PathBuf>,
     pub no_cache: bool,
     pub color: ColorChoice,
     pub quiet: bool,
@@ -63,6 +73,7 @@ impl Config {
             tag_pattern,
             tag_pattern_is_default,
             prereleases: args.prereleases,
+            streams: stream_paths(&args.stream_path)?,
             since: args
                 .since
                 .as_deref()
@@ -77,6 +88,8 @@ impl Config {
             include_all: args.include_all,
             deploys: args.deploys.clone(),
             incidents: args.incidents.clone(),
+            deploys_confined_to: None,
+            incidents_confined_to: None,
             no_cache: args.no_cache,
             color: args.color.unwrap_or(ColorChoice::Auto),
             quiet: args.quiet,
@@ -94,11 +107,58 @@ impl Config {
 }
 
 impl Config {
+    /// Who named the deploys file, and so where it must be.
+    #[must_use]
+    pub fn deploys_named_by(&self) -> crate::input::NamedBy<'_> {
+        named_by(self.deploys_confined_to.as_deref())
+    }
+
+    /// Who named the incidents file, and so where it must be.
+    #[must_use]
+    pub fn incidents_named_by(&self) -> crate::input::NamedBy<'_> {
+        named_by(self.incidents_confined_to.as_deref())
+    }
+}
+
+fn named_by(root: Option<&std::path::Path>) -> crate::input::NamedBy<'_> {
+    root.map_or(crate::input::NamedBy::Flag, |root| {
+        crate::input::NamedBy::Repository { root }
+    })
+}
+
+impl Config {
     /// Whether a release at `time` (seconds) is inside `--since`/`--until`.
     #[must_use]
     pub fn in_window(&self, time: i64) -> bool {
         self.since.is_none_or(|s| time >= s) && self.until.is_none_or(|u| time <= u)
     }
+}
+
+/// Reads `--stream-path NAME=PATH` flags (several per name add up) into each stream's paths.
+pub fn stream_paths(flags: &[String]) -> Result<BTreeMap<String, PathScope>> {
+    let mut paths: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for flag in flags {
+        match flag.split_once('=') {
+            Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+                paths
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(path.to_string());
+            }
+            _ => {
+                return Err(Error::BadValue {
+                    what: "--stream-path".to_string(),
+                    message: format!(
+                        "`{flag}` is not NAME=PATH; e.g. --stream-path tokio-util=tokio-util/"
+                    ),
+                })
+            }
+        }
+    }
+    paths
+        .into_iter()
+        .map(|(name, p)| PathScope::new(&name, &p).map(|s| (name, s)))
+        .collect()
 }
 
 /// Compiles a user-supplied regex, naming it in the error.
@@ -149,6 +209,22 @@ pub fn parse_date(what: &str, text: &str, end_of_day: bool) -> Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stream_paths_add_up_per_name_and_bad_ones_say_how() {
+        let flags: Vec<String> = ["cli=cli/", "lib=lib/", "cli=tools/cli/"]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let streams = stream_paths(&flags).expect("valid");
+        assert_eq!(streams.len(), 2);
+        assert_eq!(streams["cli"].paths(), ["cli/", "tools/cli/"]);
+        assert_eq!(streams["lib"].paths(), ["lib/"]);
+        for bad in ["cli", "=cli/", "cli=", "cli=../x/"] {
+            let err = stream_paths(&[bad.to_string()]).expect_err(bad).to_string();
+            assert!(err.contains(bad) || err.contains("../x/"), "{err}");
+        }
+    }
 
     #[test]
     fn dates_parse_as_utc_day_bounds() {

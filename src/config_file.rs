@@ -10,6 +10,9 @@
 //! failure = "incident-linked"
 //! component_depth = 2
 //!
+//! [streams.tokio-util]        # a release stream bound to the paths it owns
+//! paths = ["tokio-util/"]
+//!
 //! [check]
 //! max_unreleased_commits = 50
 //! max_unreleased_lines = 5000
@@ -19,8 +22,10 @@
 //! An unknown key or a value of the wrong kind is an error (exit 2) that names the file, the
 //! line and the key. Relative paths (`incidents`, `deploys`) are relative to the directory that
 //! holds the file, not to the current directory. `exclude` globs from the file and from
-//! `--exclude` both apply (an exclude only narrows what is counted).
+//! `--exclude` both apply (an exclude only narrows what is counted). A stream that
+//! `--stream-path` binds takes its paths from the flags only.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -30,6 +35,7 @@ use toml::Spanned;
 use crate::cli::{ColorChoice, FailureMode, Format, SharedArgs};
 use crate::config::{compile, parse_date, Config};
 use crate::error::{Error, Result};
+use crate::scope::PathScope;
 
 /// The file name looked for at the repository root.
 pub const FILE_NAME: &str = ".git-cadence.toml";
@@ -83,9 +89,9 @@ struct RawFile {
     until: Option<Spanned<DateValue>>,
     exclude: Option<Vec<Spanned<String>>>,
     include_all: Option<bool>,
-    incidents: Option<String>,
+    incidents: Option<Spanned<String>>,
     incident_pattern: Option<Spanned<String>>,
-    deploys: Option<String>,
+    deploys: Option<Spanned<String>>,
     failure: Option<FailureMode>,
     no_cache: Option<bool>,
     color: Option<ColorChoice>,
@@ -94,6 +100,14 @@ struct RawFile {
     lookback_days: Option<u32>,
     window_days: Option<Spanned<u32>>,
     check: Option<CheckThresholds>,
+    streams: Option<Spanned<BTreeMap<String, RawStream>>>,
+}
+
+/// `[streams.NAME]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStream {
+    paths: Vec<String>,
 }
 
 /// A parsed and checked `.git-cadence.toml`.
@@ -121,6 +135,8 @@ pub struct FileConfig {
     pub lookback_days: Option<u32>,
     pub window_days: Option<u32>,
     pub check: CheckThresholds,
+    /// `[streams.NAME] paths`, checked.
+    pub streams: BTreeMap<String, Vec<String>>,
 }
 
 impl FileConfig {
@@ -128,25 +144,30 @@ impl FileConfig {
     /// bare repository). `None` when there is no such file.
     pub fn load(root: &Path) -> Result<Option<Self>> {
         let path = root.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Self::parse(&path, &text).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::UnreadableFile {
-                path,
-                message: e.to_string(),
-            }),
+        if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        {
+            return Ok(None);
         }
+        let named_by = crate::input::NamedBy::Repository { root };
+        let text = crate::input::read_text(&path, named_by, crate::input::MAX_CONFIG_BYTES)?;
+        Self::parse(&path, &text).map(Some)
     }
 
     /// Parses and checks the text of a config file; errors name `path` and the line.
     pub fn parse(path: &Path, text: &str) -> Result<Self> {
+        Self::parse_shown(path, path, text)
+    }
+
+    /// As [`FileConfig::parse`] for a file at `path` whose errors name it `shown` (a file
+    /// read from a revision: `main:.git-cadence.toml`).
+    pub fn parse_shown(path: &Path, shown: &Path, text: &str) -> Result<Self> {
         let raw: RawFile = toml::from_str(text).map_err(|e| Error::BadFileLine {
-            path: path.to_path_buf(),
+            path: shown.to_path_buf(),
             line: e.span().map_or(1, |s| line_of(text, s.start)),
             message: e.message().trim_end().to_string(),
         })?;
         let bad = |span: Range<usize>, key: &str, message: String| Error::BadFileLine {
-            path: path.to_path_buf(),
+            path: shown.to_path_buf(),
             line: line_of(text, span.start),
             message: format!("{key}: {message}"),
         };
@@ -191,6 +212,11 @@ impl FileConfig {
                 .map_err(|e| bad(glob.span(), "exclude", format!("bad glob: {e}")))?;
             exclude.push(glob.into_inner());
         }
+        for (key, value) in [("deploys", &raw.deploys), ("incidents", &raw.incidents)] {
+            if let Some(v) = value {
+                crate::input::check_relative(v.get_ref()).map_err(|m| bad(v.span(), key, m))?;
+            }
+        }
         if let Some(d) = &raw.component_depth {
             if *d.get_ref() == 0 {
                 return Err(bad(
@@ -205,6 +231,15 @@ impl FileConfig {
                 return Err(bad(w.span(), "window_days", "must be at least 1".into()));
             }
         }
+        let mut streams = BTreeMap::new();
+        if let Some(raw_streams) = raw.streams {
+            let span = raw_streams.span();
+            for (name, stream) in raw_streams.into_inner() {
+                PathScope::new(&name, &stream.paths)
+                    .map_err(|e| bad(span.clone(), "streams", e.to_string()))?;
+                streams.insert(name, stream.paths);
+            }
+        }
         Ok(Self {
             path: path.to_path_buf(),
             format: raw.format,
@@ -214,9 +249,9 @@ impl FileConfig {
             until,
             exclude,
             include_all: raw.include_all,
-            incidents: raw.incidents.map(|p| dir.join(p)),
+            incidents: raw.incidents.map(|p| dir.join(p.into_inner())),
             incident_pattern: raw.incident_pattern.map(Spanned::into_inner),
-            deploys: raw.deploys.map(|p| dir.join(p)),
+            deploys: raw.deploys.map(|p| dir.join(p.into_inner())),
             failure: raw.failure,
             no_cache: raw.no_cache,
             color: raw.color,
@@ -225,6 +260,7 @@ impl FileConfig {
             lookback_days: raw.lookback_days,
             window_days: raw.window_days.map(Spanned::into_inner),
             check: raw.check.unwrap_or_default(),
+            streams,
         })
     }
 
@@ -261,7 +297,16 @@ impl Config {
         let Some(file) = file else {
             return Self::from_args(&args);
         };
+        let root = file.path.parent().map(Path::to_path_buf);
+        let deploys_from_file = args.deploys.is_none() && file.deploys.is_some();
+        let incidents_from_file = args.incidents.is_none() && file.incidents.is_some();
         let mut config = Self::from_args(&file.fill(args))?;
+        if deploys_from_file {
+            config.deploys_confined_to.clone_from(&root);
+        }
+        if incidents_from_file {
+            config.incidents_confined_to = root;
+        }
         // No flag sets these: the file decides.
         if let Some(d) = file.component_depth {
             config.component_depth = d;
@@ -271,6 +316,13 @@ impl Config {
         }
         if let Some(d) = file.window_days {
             config.window_days = d;
+        }
+        for (name, paths) in &file.streams {
+            if !config.streams.contains_key(name) {
+                config
+                    .streams
+                    .insert(name.clone(), PathScope::new(name, paths)?);
+            }
         }
         Ok(config)
     }
@@ -424,6 +476,32 @@ max_unreleased_days = 14
     }
 
     #[test]
+    fn streams_bind_paths_and_flags_win_per_stream() {
+        let file = parse(
+            "[streams.cli]\npaths = [\"cli/\", \"tools/cli/\"]\n\n[streams.\"lib\"]\npaths = [\"lib/\"]\n",
+        )
+        .expect("valid file");
+        assert_eq!(file.streams["cli"], ["cli/", "tools/cli/"]);
+        let config = Config::resolve(SharedArgs::default(), Some(&file)).expect("resolves");
+        assert_eq!(config.streams["cli"].paths(), ["cli/", "tools/cli/"]);
+        assert_eq!(config.streams["lib"].paths(), ["lib/"]);
+        let args = SharedArgs {
+            stream_path: vec!["cli=apps/cli/".into()],
+            ..SharedArgs::default()
+        };
+        let config = Config::resolve(args, Some(&file)).expect("resolves");
+        assert_eq!(config.streams["cli"].paths(), ["apps/cli/"]);
+        assert_eq!(config.streams["lib"].paths(), ["lib/"]);
+
+        let e = err("\n[streams.cli]\npaths = [\"../cli/\"]\n");
+        assert!(e.contains(":2:") && e.contains("stream `cli`"), "{e}");
+        let e = err("[streams.cli]\npath = [\"cli/\"]\n");
+        assert!(e.contains("path"), "{e}");
+        let e = err("[streams.cli]\npaths = []\n");
+        assert!(e.contains("no paths"), "{e}");
+    }
+
+    #[test]
     fn no_file_keeps_the_defaults() {
         let config = Config::resolve(SharedArgs::default(), None).expect("resolves");
         assert!(config.tag_pattern_is_default);
@@ -451,5 +529,44 @@ max_unreleased_days = 14
         assert_eq!(t.max_unreleased_lines, Some(99));
         assert_eq!(t.max_unreleased_commits, Some(5));
         assert_eq!(t.max_unreleased_days, None);
+    }
+
+    // Reported: `deploys = "/home/…/.env"` in a pull request's config read a file outside
+    // the repository and echoed its first line.
+    #[test]
+    fn a_config_naming_a_file_outside_the_repository_is_refused() {
+        let e = err("\ndeploys = \"/home/me/.env\"\n");
+        assert!(
+            e.contains(":2:") && e.contains("deploys") && e.contains("absolute"),
+            "{e}"
+        );
+        let e = err("incidents = \"../../../etc/passwd\"\n");
+        assert!(
+            e.contains(":1:") && e.contains("incidents") && e.contains("leaves"),
+            "{e}"
+        );
+        let c = parse("deploys = \"ops/../deploys.csv\"\n").expect("inside");
+        let config = Config::resolve(SharedArgs::default(), Some(&c)).expect("resolves");
+        assert_eq!(
+            config.deploys_confined_to.as_deref(),
+            Some(Path::new("/repo"))
+        );
+        // A flag names files anywhere, and is not confined.
+        let args = SharedArgs {
+            deploys: Some(PathBuf::from("/elsewhere/d.csv")),
+            ..SharedArgs::default()
+        };
+        let config = Config::resolve(args, Some(&c)).expect("resolves");
+        assert_eq!(config.deploys_confined_to, None);
+    }
+
+    // Reported: `.git-cadence.toml` a symlink to /dev/zero was OOM-killed at 24 GB.
+    #[cfg(unix)]
+    #[test]
+    fn a_config_file_that_is_a_symlink_out_of_the_repository_is_not_read() {
+        let repo = tempfile::tempdir().expect("tempdir");
+        std::os::unix::fs::symlink("/dev/zero", repo.path().join(FILE_NAME)).expect("symlink");
+        let e = FileConfig::load(repo.path()).expect_err("refused");
+        assert!(e.to_string().contains("outside the repository"), "{e}");
     }
 }

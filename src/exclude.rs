@@ -26,6 +26,7 @@ use std::fmt;
 use globset::{GlobBuilder, GlobMatcher};
 
 use crate::error::{Error, Result};
+use crate::scope::PathScope;
 
 /// Lock file names left out of sizes by default, at any depth.
 pub const LOCK_FILES: &[&str] = &[
@@ -65,6 +66,8 @@ pub struct SizeRules {
     excludes: Vec<String>,
     name_globs: Vec<GlobMatcher>,
     path_globs: Vec<GlobMatcher>,
+    /// For a stream bound to paths: the only paths that count at all (see [`crate::scope`]).
+    scope: Option<PathScope>,
 }
 
 impl SizeRules {
@@ -97,7 +100,35 @@ impl SizeRules {
             excludes: excludes.to_vec(),
             name_globs,
             path_globs,
+            scope: None,
         })
+    }
+
+    /// These rules restricted to a stream's paths: files outside them are not part of the
+    /// diff at all (not counted, not "left out").
+    #[must_use]
+    pub fn within(mut self, scope: PathScope) -> Self {
+        self.scope = Some(scope);
+        self
+    }
+
+    /// Whether a diff walk enters the directory `dir` (from the root, with a trailing `/`).
+    #[must_use]
+    pub fn enters(&self, dir: &str) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.may_enter(dir))
+    }
+
+    /// Whether the file at `path` is part of the diff at all.
+    #[must_use]
+    pub fn covers(&self, path: &str) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.contains(path))
+    }
+
+    /// Whether the rules hold a stream's paths (then [`Self::enters`] and [`Self::covers`]
+    /// need the path).
+    #[must_use]
+    pub fn is_scoped(&self) -> bool {
+        self.scope.is_some()
     }
 
     /// Whether `.gitattributes` are consulted at all.
@@ -141,6 +172,9 @@ impl SizeRules {
             h.write(glob.as_bytes());
             h.write(b"\0");
         }
+        if let Some(scope) = &self.scope {
+            scope.fingerprint(&mut h);
+        }
         h.finish()
     }
 
@@ -180,7 +214,7 @@ impl SizeRules {
 }
 
 /// `a/b/c` → `a`, `a/b`, `a/b/c`.
-fn prefixes(path: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn prefixes(path: &str) -> impl Iterator<Item = &str> {
     path.match_indices('/')
         .map(move |(i, _)| &path[..i])
         .chain(std::iter::once(path))
@@ -189,7 +223,7 @@ fn prefixes(path: &str) -> impl Iterator<Item = &str> {
 /// Compiles a glob the way git's wildmatch reads it with `WM_PATHNAME`: `*`, `?` and `[...]`
 /// never match `/`; `**` between slashes (or at an end) crosses directories, elsewhere it is
 /// `*`; braces are literal (git has no `{a,b}`).
-fn build_glob(pattern: &str) -> std::result::Result<GlobMatcher, String> {
+pub(crate) fn build_glob(pattern: &str) -> std::result::Result<GlobMatcher, String> {
     let mut out = String::with_capacity(pattern.len() + 8);
     let bytes: Vec<char> = pattern.chars().collect();
     let mut i = 0;
@@ -666,6 +700,26 @@ mod tests {
             rules(&["ab"], false).fingerprint(),
             rules(&["a", "b"], false).fingerprint()
         );
+        // The cache keys of a stream bound to paths hold its paths.
+        let scoped = |paths: &[&str]| {
+            let owned: Vec<String> = paths.iter().map(ToString::to_string).collect();
+            rules(&[], false)
+                .within(PathScope::new("s", &owned).expect("paths"))
+                .fingerprint()
+        };
+        assert_ne!(a, scoped(&["a/"]));
+        assert_ne!(scoped(&["a/"]), scoped(&["b/"]));
+        assert_eq!(scoped(&["a/"]), scoped(&["a/"]));
+    }
+
+    #[test]
+    fn a_scope_decides_what_the_walk_enters_and_counts() {
+        let r = rules(&[], true);
+        assert!(r.enters("anything/") && r.covers("any/file") && !r.is_scoped());
+        let r = r.within(PathScope::new("s", &["lib/".to_string()]).expect("paths"));
+        assert!(r.is_scoped());
+        assert!(r.enters("lib/") && !r.enters("cli/"));
+        assert!(r.covers("lib/a.rs") && !r.covers("README.md"));
     }
 
     #[test]

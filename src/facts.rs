@@ -175,6 +175,13 @@ impl DiffStats {
     pub fn lines_changed(&self) -> u64 {
         self.lines_added + self.lines_deleted
     }
+
+    /// Whether the diff changed any path at all, counted or left out (a mode-only change
+    /// counts; an empty diff does not).
+    #[must_use]
+    pub fn touches_anything(&self) -> bool {
+        self.files_changed + self.excluded_files > 0
+    }
 }
 
 impl std::ops::AddAssign for DiffStats {
@@ -207,4 +214,37 @@ pub struct ChangeDigest {
     pub inverse: [u8; 20],
     /// Every change deletes a path (nothing added or modified).
     pub deletes_only: bool,
+}
+
+/// One package a workspace manifest declares (a Cargo workspace member, an npm workspace).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkspacePackage {
+    /// The package's name (`[package] name`, or `name` in `package.json`).
+    pub name: String,
+    /// Its directory from the root, with a trailing `/`.
+    pub dir: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diff_touches_paths_when_it_changes_or_leaves_out_a_file() {
+        assert!(!DiffStats::default().touches_anything());
+        // A mode-only change: a file, no lines.
+        let mode_only = DiffStats {
+            files_changed: 1,
+            ..DiffStats::default()
+        };
+        assert!(mode_only.touches_anything());
+        // Only a lock file of the stream changed: left out of the size, but the commit
+        // still touched the stream's paths.
+        let lock_only = DiffStats {
+            excluded_files: 1,
+            excluded_lines: 3,
+            ..DiffStats::default()
+        };
+        assert!(lock_only.touches_anything());
+    }
 }

@@ -51,13 +51,13 @@ pub fn run(shared: SharedArgs, action: HookAction, now: i64) -> Result<Outcome> 
             let dir = hooks_dir(&shared, &name, force, enforce)?;
             let exe = std::env::current_exe().ok();
             let message = install::install(&dir, &name, force, enforce, exe.as_deref())?;
-            eprintln!("git-cadence: {}", terminal_text(&message));
+            crate::stderr_line(&format!("git-cadence: {}", terminal_text(&message)));
             Ok(Outcome::Success)
         }
         HookAction::Uninstall { name, force } => {
             let dir = crate::git::Repo::discover(shared.repo.as_deref())?.hooks_dir()?;
             let message = install::uninstall(&dir, &name, force)?;
-            eprintln!("git-cadence: {}", terminal_text(&message));
+            crate::stderr_line(&format!("git-cadence: {}", terminal_text(&message)));
             Ok(Outcome::Success)
         }
         HookAction::Run {
@@ -212,7 +212,7 @@ pub fn pushed_commit(lines: &[String]) -> Option<CommitId> {
 fn run_hook(shared: SharedArgs, enforce: bool, refs: &[String], now: i64) -> Outcome {
     match hook_line(shared, refs, now) {
         Ok((line, exceeded)) => {
-            eprintln!("{line}");
+            crate::stderr_line(&line);
             if enforce && exceeded {
                 Outcome::ThresholdExceeded
             } else {
@@ -222,10 +222,10 @@ fn run_hook(shared: SharedArgs, enforce: bool, refs: &[String], now: i64) -> Out
         Err(e) => {
             let first = e.to_string();
             let first = first.lines().next().unwrap_or_default();
-            eprintln!(
+            crate::stderr_line(&format!(
                 "git-cadence: warning: {} (the hook goes on)",
                 terminal_text(first)
-            );
+            ));
             Outcome::Success
         }
     }

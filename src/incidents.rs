@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::config::parse_date;
 use crate::error::{Error, Result};
+use crate::input::excerpt;
 
 /// One incident.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,15 +44,8 @@ impl Incidents {
 }
 
 /// Reads and parses an incidents file.
-pub fn read_incidents(path: &Path) -> Result<Incidents> {
-    let bytes = std::fs::read(path).map_err(|e| Error::UnreadableFile {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| Error::UnreadableFile {
-        path: path.to_path_buf(),
-        message: format!("not UTF-8 text ({e}); save the incidents file as UTF-8"),
-    })?;
+pub fn read_incidents(path: &Path, named_by: crate::input::NamedBy) -> Result<Incidents> {
+    let text = crate::input::read_text(path, named_by, crate::input::MAX_DATA_BYTES)?;
     parse_incidents(path, &text)
 }
 
@@ -76,7 +70,7 @@ pub fn parse_incidents(path: &Path, text: &str) -> Result<Incidents> {
                 line,
                 format!(
                     "incident id `{}` appears twice; ids must be unique",
-                    incident.id
+                    excerpt(&incident.id)
                 ),
             ));
         }
@@ -112,29 +106,39 @@ impl RawRow {
             .opened
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| format!("incident {id}: missing `opened` time"))?;
-        let opened = parse_date("opened", &opened_text, false)
-            .map_err(|_| format!("incident {id}: `opened` is `{opened_text}`, not a date; use YYYY-MM-DD or RFC 3339"))?;
+            .ok_or_else(|| format!("incident {}: missing `opened` time", excerpt(&id)))?;
+        let shown = excerpt(&id);
+        let opened = parse_date("opened", &opened_text, false).map_err(|_| {
+            format!(
+                "incident {shown}: `opened` is `{}`, not a date; use YYYY-MM-DD or RFC 3339",
+                excerpt(&opened_text)
+            )
+        })?;
         let resolved = match self.resolved.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(t) => Some(parse_date("resolved", t, true).map_err(|_| {
-                format!("incident {id}: `resolved` is `{t}`, not a date; use YYYY-MM-DD or RFC 3339, or leave it empty while open")
+                format!("incident {shown}: `resolved` is `{}`, not a date; use YYYY-MM-DD or RFC 3339, or leave it empty while open", excerpt(t))
             })?),
         };
         if let Some(r) = resolved {
             if r < opened {
                 return Err(format!(
-                    "incident {id}: resolved ({}) before opened ({opened_text})",
-                    self.resolved.unwrap_or_default().trim()
+                    "incident {shown}: resolved ({}) before opened ({})",
+                    excerpt(self.resolved.unwrap_or_default().trim()),
+                    excerpt(&opened_text)
                 ));
             }
         }
         let mut commits = Vec::new();
         for c in &self.commits {
-            for sha in c.split([' ', ';', ',', '\t']).filter(|s| !s.is_empty()) {
+            for sha in c
+                .split(|ch: char| ch.is_whitespace() || ch == ';' || ch == ',')
+                .filter(|s| !s.is_empty())
+            {
                 if !(4..=40).contains(&sha.len()) || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
                     return Err(format!(
-                        "incident {id}: `{sha}` is not a commit sha (4 to 40 hex digits)"
+                        "incident {shown}: `{}` is not a commit sha (4 to 40 hex digits)",
+                        excerpt(sha)
                     ));
                 }
                 commits.push(sha.to_ascii_lowercase());
@@ -149,21 +153,18 @@ impl RawRow {
     }
 }
 
+/// The CSV form, read by the `csv` crate (RFC 4180: a quoted field may hold commas and line
+/// breaks); each row keeps the line it starts on.
 fn csv_rows(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    let Some((hline, header)) = lines.next() else {
-        return Ok(Vec::new());
+    use crate::deploys::{csv_reader, Lines};
+    let lines = Lines::new(text);
+    let mut records = csv_reader(text).into_records();
+    let header = match records.next() {
+        None => return Ok(Vec::new()),
+        Some(r) => r.map_err(|e| bad(path, lines.of_error(&e), e.to_string()))?,
     };
-    let header = split_csv(header).map_err(|m| bad(path, hline, m))?;
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-    };
+    let hline = lines.of_record(&header);
+    let col = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
     let (Some(id), Some(opened), Some(resolved)) = (col("id"), col("opened"), col("resolved"))
     else {
         return Err(bad(
@@ -174,20 +175,21 @@ fn csv_rows(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
     };
     let commits = col("commits");
     let mut rows = Vec::new();
-    for (n, line) in lines {
-        let fields = split_csv(line).map_err(|m| bad(path, n, m))?;
-        if fields.len() > header.len() {
+    for record in records {
+        let record = record.map_err(|e| bad(path, lines.of_error(&e), e.to_string()))?;
+        let n = lines.of_record(&record);
+        if record.len() > header.len() {
             return Err(bad(
                 path,
                 n,
                 format!(
                     "{} fields but the header has {}; quote a field that contains a comma",
-                    fields.len(),
+                    record.len(),
                     header.len()
                 ),
             ));
         }
-        let get = |i: usize| fields.get(i).cloned();
+        let get = |i: usize| record.get(i).map(str::to_string);
         rows.push((
             n,
             RawRow {
@@ -199,42 +201,6 @@ fn csv_rows(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
         ));
     }
     Ok(rows)
-}
-
-/// Splits one CSV line: fields separated by commas, optionally in double quotes (`""` is a quote).
-fn split_csv(line: &str) -> std::result::Result<Vec<String>, String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut was_quoted = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted => {
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                    field.push('"');
-                } else {
-                    quoted = false;
-                }
-            }
-            '"' if field.trim().is_empty() && !was_quoted => {
-                field.clear();
-                quoted = true;
-                was_quoted = true;
-            }
-            ',' if !quoted => {
-                fields.push(std::mem::take(&mut field));
-                was_quoted = false;
-            }
-            _ => field.push(c),
-        }
-    }
-    if quoted {
-        return Err("a quoted field is not closed".to_string());
-    }
-    fields.push(field);
-    Ok(fields)
 }
 
 fn json_lines(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
@@ -441,7 +407,26 @@ mod tests {
     #[test]
     fn empty_file_is_no_incidents_and_missing_file_is_unreadable() {
         assert!(parse("").expect("empty").is_empty());
-        let e = read_incidents(Path::new("/nonexistent/incidents.csv")).expect_err("missing");
+        let e = read_incidents(
+            Path::new("/nonexistent/incidents.csv"),
+            crate::input::NamedBy::Flag,
+        )
+        .expect_err("missing");
         assert!(matches!(e, Error::UnreadableFile { .. }));
+    }
+
+    // Reported: valid CSV (a quoted field with a newline) was rejected.
+    #[test]
+    fn a_quoted_newline_or_comma_is_valid_csv() {
+        let inc = parse(
+            "id,opened,resolved,commits,summary\n\"INC-1\",2024-01-02,,abc1234,\"db down,\nagain\"\nINC-2,2024-01-03,,,x\nINC-3,bad,,,x\n",
+        )
+        .expect_err("line 5 is bad");
+        assert_eq!(line_of(&inc), Some(5));
+        let inc = parse(
+            "id,opened,resolved,commits\n\n# note\n\"INC-1\",2024-01-02,,\"abc1234,\ndef5678\"\nINC-2,2024-01-02,2023-01-01\n",
+        )
+        .expect_err("INC-2 is resolved before it opened");
+        assert_eq!(line_of(&inc), Some(6));
     }
 }

@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     match git_cadence::run(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
-            eprintln!("git-cadence: error: {err}");
+            git_cadence::stderr_line(&format!("git-cadence: error: {err}"));
             ExitCode::from(err.exit_code())
         }
     }

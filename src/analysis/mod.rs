@@ -6,6 +6,8 @@ pub mod releases;
 pub mod repeats;
 pub mod reverts;
 pub mod stats;
+pub mod ties;
+pub mod unmatched;
 pub mod yearly;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -45,6 +47,10 @@ pub struct Facts {
     pub reverts: RevertAnalysis,
     /// Paths changed by each commit that a post-release revert undid (repeat incidents).
     pub reverted_paths: HashMap<CommitId, Vec<String>>,
+    /// Names of the tags the release pattern did not select.
+    pub unmatched_tags: Vec<String>,
+    /// The workspace packages declared at HEAD (for `--stream-path` suggestions).
+    pub workspace_packages: Vec<crate::facts::WorkspacePackage>,
     /// The incidents file, as given.
     pub incidents_file: Option<String>,
     pub warnings: Vec<Warning>,
@@ -111,7 +117,52 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
         summary,
         excluded,
         warnings: facts.warnings.iter().map(ToString::to_string).collect(),
+        unmatched_tags: unmatched::unmatched_tags(&facts.unmatched_tags),
+        streams: stream_paths(
+            facts.releases.releases.iter().map(|r| &r.point),
+            config,
+            &facts.workspace_packages,
+        ),
     }
+}
+
+/// Every release stream with its releases in the window, its paths, and — when it is not
+/// bound — the directories a workspace package of its name had at HEAD or at a release.
+pub fn stream_paths<'a>(
+    points: impl IntoIterator<Item = &'a releases::ReleasePoint>,
+    config: &Config,
+    packages: &[crate::facts::WorkspacePackage],
+) -> Vec<crate::report::model::StreamPaths> {
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for p in points {
+        let n = counts.entry(p.stream.as_str()).or_default();
+        *n += u64::from(config.in_window(p.time));
+    }
+    counts
+        .into_iter()
+        .map(|(stream, releases)| {
+            let paths = config
+                .streams
+                .get(stream)
+                .map(|s| s.paths().to_vec())
+                .unwrap_or_default();
+            let suggested_paths = if paths.is_empty() && !stream.is_empty() {
+                packages
+                    .iter()
+                    .filter(|p| p.name == stream)
+                    .map(|p| p.dir.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            crate::report::model::StreamPaths {
+                stream: stream.to_string(),
+                releases,
+                paths,
+                suggested_paths,
+            }
+        })
+        .collect()
 }
 
 /// Footprints and repeat flags of post-release reverts (cherry-picked copies are the same
@@ -121,9 +172,19 @@ fn repeat_incidents(
     facts: &Facts,
     config: &Config,
 ) -> crate::report::model::RepeatIncidents {
+    // A revert that no release answers for (it undid only commits outside every bound
+    // stream's paths) is not a failure event, so it has no footprint either.
+    let charged: HashSet<CommitId> = facts
+        .reverts
+        .per_release
+        .iter()
+        .flat_map(|p| p.reverts.iter().copied())
+        .collect();
     let chosen: Vec<usize> = (0..reverts.len())
         .filter(|&i| {
-            reverts[i].kind == RevertKind::PostRelease && reverts[i].cherry_pick_of.is_none()
+            reverts[i].kind == RevertKind::PostRelease
+                && reverts[i].cherry_pick_of.is_none()
+                && charged.contains(&reverts[i].commit)
         })
         .collect();
     let incidents: Vec<RevertIncident> = chosen
@@ -176,7 +237,7 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
         .enumerate()
         .map(|(i, r)| {
             let commits: Vec<&crate::facts::CommitFacts> = r
-                .commits
+                .own_commits()
                 .iter()
                 .map(|&c| &facts.history.commits[c as usize])
                 .collect();

@@ -196,8 +196,32 @@ pub struct Release {
     pub commit_idx: CommitIdx,
     /// Index (in [`ReleaseSet::releases`]) of the previous release on its line.
     pub previous: Option<usize>,
-    /// Commits this release shipped first, within its stream.
+    /// Commits this release shipped first, within its stream (reachability), in history
+    /// order.
     pub commits: Vec<CommitIdx>,
+    /// For a stream bound to paths: the commits of `commits` that touch its paths (a merge:
+    /// against its first parent), in the same order; `None` for a stream that owns the whole
+    /// tree.
+    pub bound_commits: Option<Vec<CommitIdx>>,
+}
+
+impl Release {
+    /// The release's own commits: those that touch its stream's paths when the stream is
+    /// bound to paths, else all of `commits`. Rows, lead times, churn and failures count
+    /// these; "contains" (where a revert shipped) still means `commits`.
+    #[must_use]
+    pub fn own_commits(&self) -> &[CommitIdx] {
+        self.bound_commits.as_deref().unwrap_or(&self.commits)
+    }
+
+    /// Whether `c` is one of [`Self::own_commits`].
+    #[must_use]
+    pub fn owns(&self, c: CommitIdx) -> bool {
+        match &self.bound_commits {
+            Some(own) => own.binary_search(&c).is_ok(),
+            None => self.commits.binary_search(&c).is_ok(),
+        }
+    }
 }
 
 /// All releases in release order, with commit attribution.
@@ -218,7 +242,8 @@ const NONE: u32 = u32::MAX;
 /// earlier release already claimed. Points whose commit is not in `history` are dropped (the
 /// caller reads history from every point, so this does not happen in practice).
 #[must_use]
-pub fn place_releases(points: Vec<ReleasePoint>, history: &History) -> ReleaseSet {
+pub fn place_releases(mut points: Vec<ReleasePoint>, history: &History) -> ReleaseSet {
+    super::ties::order_ties_by_ancestry(&mut points, history);
     let n = history.commits.len();
     let mut releases: Vec<Release> = points
         .into_iter()
@@ -229,6 +254,7 @@ pub fn place_releases(points: Vec<ReleasePoint>, history: &History) -> ReleaseSe
                 commit_idx,
                 previous: None,
                 commits: Vec::new(),
+                bound_commits: None,
             })
         })
         .collect();

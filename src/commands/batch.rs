@@ -22,6 +22,8 @@ use crate::facts::{CommitId, DiffStats, Warning};
 use crate::git::diff::DiffRequest;
 use crate::git::unreleased::unreleased;
 use crate::git::Repo;
+use crate::report::model::UnmatchedTags;
+use crate::report::streams;
 use crate::report::text::{percent, thousands};
 
 /// Seconds in a day.
@@ -56,6 +58,9 @@ pub struct Unreleased {
     pub larger_than_share_of_releases: Option<f64>,
     /// How many cached past release sizes that share compares with.
     pub releases_compared: Option<u64>,
+    /// Tags the release pattern left out that look like releases of prefixed streams (see
+    /// `report`); `null` when there are none.
+    pub unmatched_tags: Option<UnmatchedTags>,
 }
 
 /// Measures the unreleased batch at `head` as of `now`.
@@ -66,7 +71,9 @@ pub fn measure(
     now: i64,
 ) -> Result<(Unreleased, Vec<Warning>)> {
     let rules = SizeRules::new(&config.excludes, config.include_all)?;
-    let (points, mut warnings) = crate::pipeline::release_points_of(repo, config)?;
+    let read = crate::pipeline::release_points_of(repo, config)?;
+    let (points, mut warnings) = (read.points, read.warnings);
+    let unmatched_tags = crate::analysis::unmatched::unmatched_tags(&read.unselected);
     let batch = unreleased(repo, head, &points)?;
     let size = match &batch.base {
         Some(base) => {
@@ -113,6 +120,7 @@ pub fn measure(
             _ => None,
         },
         releases_compared: past.as_ref().map(|p| p.len() as u64),
+        unmatched_tags,
     };
     Ok((unreleased, warnings))
 }
@@ -179,12 +187,19 @@ pub fn larger_than_share(sizes: &[u64], value: u64) -> Option<f64> {
     Some(below as f64 / sizes.len() as f64)
 }
 
-/// `since v4.2.0`, `since 1a2b3c4 (newest released commit)` or `no release yet`.
+/// `since v4.2.0`, `since 1a2b3c4 (newest released commit)`, or why there is no release:
+/// no tag matches the pattern, or tags that look like prefixed releases do not (then with the
+/// `--tag-pattern` that selects them, through `tag`, which escapes or quotes it).
 fn since(u: &Unreleased, tag: impl Fn(&str) -> String, sha: impl Fn(&str) -> String) -> String {
-    match (&u.base_release, &u.base_commit) {
-        (Some(t), _) => format!("since {}", tag(t)),
-        (None, Some(c)) => format!("since {} (newest released commit)", sha(&c.short())),
-        (None, None) => "(no tag matches the release tag pattern)".to_string(),
+    match (&u.base_release, &u.base_commit, &u.unmatched_tags) {
+        (Some(t), _, _) => format!("since {}", tag(t)),
+        (None, Some(c), _) => format!("since {} (newest released commit)", sha(&c.short())),
+        (None, None, Some(m)) => format!(
+            "(no release: {}; pass {})",
+            streams::unmatched_clause(m),
+            tag(&streams::tag_pattern_flag(m)),
+        ),
+        (None, None, None) => "(no tag matches the release tag pattern)".to_string(),
     }
 }
 
@@ -256,6 +271,7 @@ pub(crate) mod tests {
             days,
             larger_than_share_of_releases: None,
             releases_compared: None,
+            unmatched_tags: None,
         }
     }
 
@@ -294,6 +310,20 @@ pub(crate) mod tests {
         assert_eq!(
             summary_line(&no_release, str::to_string, str::to_string),
             "7 commits unreleased (no tag matches the release tag pattern) (3 days)"
+        );
+        // Bug (issue 8): tokio's hook said "no tag matches" over 389 `tokio-*` tags.
+        no_release.unmatched_tags = Some(UnmatchedTags {
+            tags: 389,
+            prereleases: 5,
+            streams: 23,
+            examples: vec!["tokio-1.47.1".into()],
+            suggested_tag_pattern: "^(?P<stream>.+?)-(?P<version>.+)$".into(),
+        });
+        assert_eq!(
+            summary_line(&no_release, str::to_string, |s| format!("`{s}`")),
+            "7 commits unreleased (no release: 389 tags look like releases of 23 prefixed \
+             streams but do not match the release tag pattern; pass --tag-pattern \
+             '^(?P<stream>.+?)-(?P<version>.+)$') (3 days)"
         );
     }
 

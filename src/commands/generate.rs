@@ -59,7 +59,7 @@ fn write(dir: Option<&Path>, file: &str, bytes: &[u8]) -> Result<()> {
                     path,
                     message: format!("cannot write: {e}"),
                 })?;
-            eprintln!("git-cadence: wrote {}", dir.join(file).display());
+            crate::stderr_line(&format!("git-cadence: wrote {}", dir.join(file).display()));
             Ok(())
         }
     }

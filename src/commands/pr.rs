@@ -94,6 +94,20 @@ pub struct PrSummary {
     /// the comment's chart shows next to the next release with this change.
     pub recent_releases: Vec<RecentRelease>,
     pub verdict: String,
+    /// Tags the release pattern left out that look like releases of prefixed streams (see
+    /// `report`); `null` when there are none.
+    pub unmatched_tags: Option<crate::report::model::UnmatchedTags>,
+}
+
+/// A line naming tags the pattern left out (and the flag that selects them), or nothing.
+fn unmatched_line(s: &PrSummary) -> String {
+    s.unmatched_tags.as_ref().map_or_else(String::new, |u| {
+        format!(
+            "{}; to compare with them as release streams: {}\n",
+            crate::report::streams::unmatched_sentence(u, md_text),
+            md_code(&crate::report::streams::tag_pattern_flag(u))
+        )
+    })
 }
 
 /// A past release as the comment's chart shows it.
@@ -108,7 +122,7 @@ pub const CHART_RELEASES: usize = 12;
 
 /// Runs `pr`.
 pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
-    let (repo, config, _) = super::load(shared)?;
+    let (repo, config, _) = super::load_at(shared, &args.base)?;
     if config.format == Format::Csv {
         return Err(Error::BadValue {
             what: "--format".into(),
@@ -150,7 +164,7 @@ pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
         components: components(&paths, config.component_depth),
     };
     let summary = summarise(change, &on_base, &report, config.lookback_days, now);
-    crate::emit(|out| match config.format {
+    crate::emit_as(config.format, false, |out| match config.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &summary).map_err(std::io::Error::from)?;
             writeln!(out)
@@ -252,6 +266,7 @@ pub fn summarise(
         hot_components: hot,
         recent_releases: recent_releases(report),
         verdict: String::new(),
+        unmatched_tags: report.unmatched_tags.clone(),
     };
     summary.verdict = verdict(&summary);
     summary
@@ -372,6 +387,7 @@ pub fn markdown(s: &PrSummary) -> String {
         "Compared with {} past releases that have a previous release.",
         thousands(s.releases_compared)
     );
+    out.push_str(&unmatched_line(s));
     if let Some(q) = &w.quartile {
         let _ = writeln!(
             out,
@@ -618,6 +634,7 @@ mod snapshot_tests {
                 },
             ],
             verdict: String::new(),
+            unmatched_tags: None,
         };
         s.verdict = verdict(&s);
         let md = markdown(&s);

@@ -113,6 +113,7 @@ pub fn measure(
                                 attrs: attr,
                                 req,
                                 path: Vec::new(),
+                                depth: 0,
                                 entry: Entry::default(),
                             };
                             m.run()?;
@@ -283,6 +284,8 @@ struct Measurer<'a, 'r> {
     req: &'a DiffRequest,
     /// The path of the directory being walked, with a trailing `/` (empty at the root).
     path: Vec<u8>,
+    /// How many directories deep `path` is.
+    depth: usize,
     entry: Entry,
 }
 
@@ -370,11 +373,31 @@ impl<'r> Measurer<'_, 'r> {
         let dir_len = self.path.len();
         self.path.extend_from_slice(name);
         let tree = old.or(new).is_some_and(|(_, m)| is_tree(m));
-        let result = if tree {
+        if tree {
             self.path.push(b'/');
-            self.walk(old.map(|(id, _)| id), new.map(|(id, _)| id))
-        } else {
-            self.file(old, new)
+            if self.depth >= super::MAX_TREE_DEPTH {
+                let side = if new.is_some() { Side::New } else { Side::Old };
+                return Err(super::too_deep(self.commit_of(side), &self.path));
+            }
+        }
+        // A stream bound to paths: subtrees and files outside them are not walked at all.
+        let in_scope = !self.rules.is_scoped() || {
+            let path = String::from_utf8_lossy(&self.path);
+            if tree {
+                self.rules.enters(&path)
+            } else {
+                self.rules.covers(&path)
+            }
+        };
+        let result = match (in_scope, tree) {
+            (false, _) => Ok(()),
+            (true, true) => {
+                self.depth += 1;
+                let r = self.walk(old.map(|(id, _)| id), new.map(|(id, _)| id));
+                self.depth -= 1;
+                r
+            }
+            (true, false) => self.file(old, new),
         };
         self.path.truncate(dir_len);
         result
@@ -873,6 +896,49 @@ mod tests {
         let (stats, _) = run(&s, &reqs, &rules, None);
         assert_eq!((stats[0].excluded_files, stats[0].excluded_lines), (1, 2));
         assert_eq!(stats[0].files_changed, got.files_changed + 5);
+    }
+
+    #[test]
+    fn a_stream_scope_counts_only_its_paths_like_git_diff_with_pathspecs() {
+        let mut s = Scratch::new();
+        s.write("lib/a.rs", b"a\n");
+        s.write("lib/Cargo.lock", b"x\n");
+        s.write("libx/b.rs", b"b\n");
+        s.write("cli/main.rs", b"m\n");
+        s.write("README.md", b"r\n");
+        let root = s.commit("root");
+        s.write("lib/a.rs", b"a\na2\n");
+        s.write("lib/deep/c.rs", b"c\nc\n");
+        s.write("lib/Cargo.lock", b"x\ny\n");
+        s.write("libx/b.rs", b"b\nb2\n");
+        s.write("cli/main.rs", b"m\nm2\n");
+        s.write("README.md", b"r\nr2\n");
+        s.remove("cli/main.rs");
+        s.write("proto/x.proto", b"p\n");
+        let new = s.commit("change everywhere");
+        let scope =
+            crate::scope::PathScope::new("lib", &["lib/".to_string(), "*.proto".to_string()])
+                .expect("paths");
+        let rules = SizeRules::new(&[], false).expect("rules").within(scope);
+        let (stats, _) = run(&s, &[req(Some(root), new)], &rules, None);
+        let want = s.shortstat(
+            Some(root),
+            new,
+            &["--", "lib/", ":(glob)**/*.proto", ":!lib/Cargo.lock"],
+        );
+        let got = stats[0];
+        assert_eq!(
+            (got.files_changed, got.lines_added, got.lines_deleted),
+            want
+        );
+        assert_eq!((got.files_changed, got.lines_added), (3, 4));
+        // The lock file inside the stream is left out as usual; nothing outside is counted.
+        assert_eq!((got.excluded_files, got.excluded_lines), (1, 1));
+        // A commit that touches none of the paths measures nothing.
+        s.write("README.md", b"r\nr2\nr3\n");
+        let outside = s.commit("outside");
+        let (stats, _) = run(&s, &[req(Some(new), outside)], &rules, None);
+        assert_eq!(stats[0], DiffStats::default());
     }
 
     #[test]

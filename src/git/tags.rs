@@ -6,14 +6,21 @@ use crate::facts::{TagFacts, Warning};
 
 use super::{git_error, to_id, Repo};
 
-/// Reads every tag whose short name passes `wanted`.
+/// The tags of a repository that a pattern selected, and the names of those it did not.
+#[derive(Debug, Default)]
+pub struct Tags {
+    /// The selected tags that end at a commit, in name order.
+    pub tags: Vec<TagFacts>,
+    /// The names of the tags not selected, in name order (never read further).
+    pub unselected: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads every tag whose short name passes `wanted`, and lists the names of the others.
 ///
 /// Returned in name order. A tag that does not end at a commit is skipped with a warning; a
 /// tag whose object is missing is an error naming the tag.
-pub fn read_tags(
-    repo: &Repo,
-    wanted: impl Fn(&str) -> bool,
-) -> Result<(Vec<TagFacts>, Vec<Warning>)> {
+pub fn read_tags(repo: &Repo, wanted: impl Fn(&str) -> bool) -> Result<Tags> {
     let repo = &repo.repo;
     let mut names = Vec::new();
     repo.tag_foreach(|oid, name| {
@@ -27,8 +34,10 @@ pub fn read_tags(
 
     let mut tags = Vec::new();
     let mut warnings = Vec::new();
+    let mut unselected = Vec::new();
     for (name, oid) in names {
         if !wanted(&name) {
+            unselected.push(name);
             continue;
         }
         let mut object = repo
@@ -70,5 +79,9 @@ pub fn read_tags(
             ))),
         }
     }
-    Ok((tags, warnings))
+    Ok(Tags {
+        tags,
+        unselected,
+        warnings,
+    })
 }

@@ -15,6 +15,7 @@ pub fn write_report(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "**{}**", md_text(&r.summary.headline))?;
         writeln!(out)?;
     }
+    super::streams::write_markdown_notices(r, out)?;
     let s = &r.summary;
     writeln!(
         out,

@@ -9,6 +9,7 @@ pub mod html;
 pub mod markdown;
 pub mod model;
 pub mod spark;
+pub mod streams;
 pub mod table;
 pub mod text;
 
@@ -68,6 +69,21 @@ pub fn render(
         (Format::Markdown, View::Releases) => markdown::write_releases(report, out),
         (Format::Csv, View::Report | View::Releases) => csv::write_releases(report, out),
         (Format::Html, View::Report) => html::write_report(report, out),
+    }
+}
+
+/// Writes the `releases --streams` listing in `format` (html: the table).
+pub fn render_streams(
+    listing: &model::StreamListing,
+    format: Format,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json(listing, out),
+        Format::Table | Format::Html => streams::write_table(listing, out, color),
+        Format::Markdown => streams::write_markdown(listing, out),
+        Format::Csv => streams::write_csv(listing, out),
     }
 }
 

@@ -278,7 +278,8 @@ pub fn write_releases(r: &Report, out: &mut dyn Write, style: Style) -> io::Resu
         return write_header(r, out, style);
     }
     release_grid(&r.releases).write(out, style.color)?;
-    write_excluded(r, out)
+    write_excluded(r, out)?;
+    super::streams::write_notices(r, out)
 }
 
 fn write_header(r: &Report, out: &mut dyn Write, style: Style) -> io::Result<()> {
@@ -326,7 +327,7 @@ fn write_header(r: &Report, out: &mut dyn Write, style: Style) -> io::Result<()>
             writeln!(out, "  {}", style.bold(&line))?;
         }
     }
-    Ok(())
+    super::streams::write_notices(r, out)
 }
 
 fn write_cadence(r: &Report, out: &mut dyn Write) -> io::Result<()> {

@@ -6,7 +6,9 @@
 mod check;
 mod common;
 mod hook;
+mod hostile;
 mod html;
+mod monorepo;
 mod pr;
 mod releases;
 mod repository;

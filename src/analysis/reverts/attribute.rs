@@ -1,7 +1,8 @@
 //! Stage 4: attribute post-release reverts and fixes to the releases that shipped what they
 //! undo or name. A release is charged for a target when its own commits (the commits it
 //! shipped first, per stream) hold the target and it was released before the remedy was
-//! written.
+//! written — and, for a stream bound to paths, only when the target touches those paths
+//! ([`answers_for`]).
 
 use std::collections::HashMap;
 
@@ -46,8 +47,18 @@ impl Containing {
             .iter()
             .flat_map(|&t| self.releases_of(t).iter().map(move |&r| (r, t)))
             .filter(|&(r, _)| releases.releases[r].point.time < at)
+            .filter(|&(r, t)| answers_for(releases, r, t))
             .collect()
     }
+}
+
+/// Whether release `r` answers for its commit `t` being undone or fixed: a release of a
+/// stream that owns the whole tree always does; one of a stream bound to paths only when `t`
+/// touches its paths (one revert of `tokio/` code must not fail `tokio-util`, which shipped
+/// the same commit but none of its changes). Where a remedy *shipped* (time to remedy) still
+/// goes by reachability, [`Containing::releases_of`].
+fn answers_for(releases: &ReleaseSet, r: usize, t: CommitIdx) -> bool {
+    releases.releases[r].owns(t)
 }
 
 #[cfg(test)]
@@ -75,5 +86,32 @@ mod tests {
         );
         // A release at the remedy's very second had not shipped before it.
         assert!(containing.charged(&rs, &[one], 250).is_empty());
+    }
+
+    #[test]
+    fn a_stream_bound_to_paths_answers_only_for_commits_that_touch_them() {
+        let mut b = Build::default();
+        let c1 = b.c("6b1", None, 100, "init");
+        let _c2 = b.c("6b2", Some(c1), 200, "other package");
+        let h = b.history();
+        let mut rs = releases(&h, &[("v1.0", "6b2", 250)]);
+        let (init, other) = (1, 0);
+        assert_eq!(rs.releases[0].commits, [other, init]);
+        let containing = Containing::new(&rs, [init, other]);
+        assert_eq!(
+            containing.charged(&rs, &[init, other], 300),
+            vec![(0, init), (0, other)]
+        );
+        // Bound to paths that only `init` touched: `other` shipped in it, but is not its own.
+        rs.releases[0].bound_commits = Some(vec![init]);
+        assert_eq!(
+            containing.charged(&rs, &[init, other], 300),
+            vec![(0, init)]
+        );
+        assert!(containing.charged(&rs, &[other], 300).is_empty());
+        // Where a remedy shipped still goes by reachability.
+        assert_eq!(containing.releases_of(other), &[0]);
+        rs.releases[0].bound_commits = Some(Vec::new());
+        assert!(containing.charged(&rs, &[init, other], 300).is_empty());
     }
 }
