@@ -101,7 +101,8 @@ const TAG: &str = "\"><svg/onload=alert(1)>";
 /// A repository whose tags, paths and messages hold HTML.
 fn hostile_repo() -> TestRepo {
     let mut repo = TestRepo::new();
-    let path = "src/<script>alert(1)<\\script>/a&b.rs";
+    // A bidi override (U+202E) in the path: it must not reach the page.
+    let path = "src/<script>alert(1)<\\script>\u{202e}/a&b.rs";
     repo.commit(path, &TestRepo::lines(10, "a"), "Initial");
     repo.git(&["tag", &format!("{TAG}-v1.0.0")]);
     let bad = repo.commit(
@@ -134,7 +135,9 @@ fn repository_text_stays_text() {
     let shown = "&quot;&gt;&lt;svg/onload=alert(1)&gt;-v1.2.0";
     assert!(page.contains(&format!("<td>{shown}</td>")), "{page}");
     assert!(figure(&page, "chart-sizes").contains(shown));
-    assert!(figure(&page, "chart-repeats").contains("src/&lt;script&gt;alert(1)&lt;\\script&gt;"));
+    assert!(figure(&page, "chart-repeats")
+        .contains("src/&lt;script&gt;alert(1)&lt;\\script&gt;\u{fffd}"));
+    assert!(!page.contains('\u{202e}'));
 }
 
 #[test]
