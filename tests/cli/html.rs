@@ -230,7 +230,7 @@ fn headless_chromium_draws_the_page_as_a_picture() {
     let html = dir.path().join("report.html");
     std::fs::write(&html, page).expect("write page");
     let png = dir.path().join("shot.png");
-    let out = Command::new(&browser)
+    let mut child = Command::new(&browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -250,13 +250,20 @@ fn headless_chromium_draws_the_page_as_a_picture() {
         .arg("--window-size=1000,2400")
         .arg(format!("file://{}", html.display()))
         .env("HOME", dir.path())
-        .output()
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
         .expect("run chromium");
-    assert!(
-        png.is_file(),
-        "no screenshot: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // A browser that hangs must fail the test, not stall CI.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
+    while child.try_wait().expect("wait for chromium").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not finish in 180 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(png.is_file(), "chromium wrote no screenshot");
     let decoder = png::Decoder::new(std::io::BufReader::new(
         std::fs::File::open(&png).expect("open png"),
     ));
@@ -271,8 +278,8 @@ fn headless_chromium_draws_the_page_as_a_picture() {
         pixels.iter().map(|p| [p[0], p[1], p[2]]).collect();
     let inked = pixels.iter().filter(|p| p[..3] != [255, 255, 255]).count();
     // A blank or error page has a handful of colours; the charts' Okabe–Ito marks,
-    // anti-aliased text and hatches give hundreds.
-    assert!(colours.len() > 200, "{} colours", colours.len());
+    // anti-aliased text and hatches give over a thousand (a page of text alone: about 120).
+    assert!(colours.len() > 500, "{} colours", colours.len());
     let share = inked as f64 / pixels.len() as f64;
     assert!(
         share > 0.03,
