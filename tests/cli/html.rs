@@ -282,7 +282,7 @@ fn headless_chromium_draws_the_page_as_a_picture() {
     assert!(colours.len() > 500, "{} colours", colours.len());
     let share = inked as f64 / pixels.len() as f64;
     assert!(
-        share > 0.03,
+        share > 0.05,
         "only {:.1}% of pixels are not white",
         share * 100.0
     );
