@@ -22,6 +22,13 @@ pub const DEFAULT_TAG_PATTERN: &str =
 pub const DEFAULT_INCIDENT_PATTERN: &str =
     r"(?i)incident|outage|sev[0-9]|postmortem|post-mortem|hotfix|rollback|INC-[0-9]+";
 
+/// Default directories of a path that name its component (repeat failures).
+pub const DEFAULT_COMPONENT_DEPTH: usize = 2;
+/// Default lookback of a repeat failure, in days.
+pub const DEFAULT_LOOKBACK_DAYS: u32 = 180;
+/// Default width of the rolling cadence windows, in days.
+pub const DEFAULT_WINDOW_DAYS: u32 = 90;
+
 /// Resolved settings of one run.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -99,9 +106,11 @@ impl Config {
                     .as_deref()
                     .unwrap_or(DEFAULT_INCIDENT_PATTERN),
             )?,
-            component_depth: 2,
-            lookback_days: 180,
-            window_days: 90,
+            component_depth: args
+                .component_depth
+                .map_or(DEFAULT_COMPONENT_DEPTH, |d| d as usize),
+            lookback_days: args.lookback_days.unwrap_or(DEFAULT_LOOKBACK_DAYS),
+            window_days: args.window_days.unwrap_or(DEFAULT_WINDOW_DAYS),
         })
     }
 }

@@ -1,10 +1,14 @@
-//! Commands other than the report views: `check`, `pr` and the hidden `generate`. (`hook`
+//! Commands other than the report views: `check`, `pr`, `demo`, `config`, `generate`. (`hook`
 //! lives in [`crate::hook`].)
 
 pub mod batch;
 pub mod check;
+pub mod config;
+pub mod demo;
 pub mod generate;
+pub mod hook_run;
 pub mod pr;
+pub mod pr_table;
 
 use crate::cli::SharedArgs;
 use crate::config::Config;

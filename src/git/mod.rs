@@ -8,6 +8,8 @@ pub mod history;
 pub mod hooks;
 pub mod inverse;
 pub mod paths;
+pub mod push;
+pub mod sample;
 pub mod tags;
 #[cfg(test)]
 pub mod testing;
