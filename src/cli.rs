@@ -192,8 +192,7 @@ pub enum Format {
     Markdown,
     /// CSV, one row per item.
     Csv,
-    /// One self-contained HTML page with charts (`report` only).
-    #[value(hide = true)]
+    /// One self-contained HTML page with charts (the report and the demo only).
     Html,
 }
 

@@ -143,21 +143,24 @@ fn repository_text_stays_text() {
 #[test]
 fn html_is_the_report_s_format_only() {
     let repo = fixture("releases.sh");
-    for command in ["releases", "reverts", "check"] {
+    for command in ["releases", "reverts", "check", "pr"] {
         let out = cadence(&repo, &[command, "--format", "html"]);
         let (_, stderr) = text(&out);
         assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
-        // Refused before any work: by the command line, whose formats per command leave
-        // html out, naming the value it refuses.
-        assert!(stderr.contains("'html'"), "{stderr}");
+        assert!(stderr.contains("invalid value 'html'"), "{stderr}");
         let help = text(&cadence(&repo, &[command, "--help"])).0;
         assert!(
             !help.contains("html"),
             "{command} --help offers html:\n{help}"
         );
     }
-    let help = text(&cadence(&repo, &["report", "--help"])).0;
-    assert!(help.contains("--format html"), "{help}");
+    for command in [&["report", "--help"][..], &["--help"]] {
+        let help = text(&cadence(&repo, command)).0;
+        assert!(help.contains("html"), "{command:?}: {help}");
+    }
+    // Without a subcommand, the report is the command, html included.
+    let out = cadence(&repo, &["--format", "html"]);
+    assert!(text(&out).0.starts_with("<!DOCTYPE html>"));
 }
 
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
