@@ -33,6 +33,10 @@ pub enum Command {
     Pr(PrArgs),
     /// Install or remove the git hook (pre-push by default), or run what it runs.
     Hook(HookArgs),
+    /// Many repositories in parallel: one JSON line per repository (`--format jsonl`, the
+    /// only format), the `report --format json` object or an error; a bad one never stops
+    /// the rest.
+    Fleet(FleetArgs),
     /// Build a sample history in a temporary directory and print the full report on it.
     Demo(DemoArgs),
     /// Print the settings in force and where each came from (default, file or flag).
@@ -62,6 +66,30 @@ pub struct CheckArgs {
     /// Most days the oldest unreleased commit may wait.
     #[arg(long, value_name = "N")]
     pub max_unreleased_days: Option<u64>,
+}
+
+/// The repositories of `fleet` and how to split them; `--repo` may also be given several
+/// times.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FleetArgs {
+    /// File with one repository path per line; `-` reads stdin.
+    #[arg(long, value_name = "FILE")]
+    pub repos_from: Option<PathBuf>,
+    /// Repositories analysed at once (default: the number of cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Keep only shard I of N (0 <= I < N), by a stable hash of each path as listed: N
+    /// machines given the same list split it with no coordination.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Skip repositories whose HEAD and settings already have a line in FILE (an earlier
+    /// run's output; a missing file is empty).
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+    /// Print the paths this run (this shard) would analyse, one per line, and stop: to
+    /// clone only a shard's repositories.
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// What `pr` compares.
@@ -194,6 +222,9 @@ pub enum Format {
     Csv,
     /// One self-contained HTML page with charts (the report and the demo only).
     Html,
+    /// JSON Lines: the JSON object on one line (what `fleet` writes).
+    #[value(hide = true)]
+    Jsonl,
 }
 
 /// When to colour the table output.
@@ -219,9 +250,10 @@ pub enum FailureMode {
 /// things; flags win.
 #[derive(Debug, Args, Default, Clone)]
 pub struct SharedArgs {
-    /// The repository (default: discovered from the current directory, like git).
+    /// The repository (default: discovered from the current directory, like git); `fleet`
+    /// takes it several times.
     #[arg(long, global = true, value_name = "PATH")]
-    pub repo: Option<PathBuf>,
+    pub repo: Vec<PathBuf>,
 
     /// Output format.
     #[arg(long, global = true, value_enum)]
@@ -277,6 +309,11 @@ pub struct SharedArgs {
     #[arg(long, global = true, value_name = "REGEX")]
     pub incident_pattern: Option<String>,
 
+    /// Also measure churn: each release's non-merge commits against their first parents
+    /// (`churn_lines_added`/`_deleted`). Off by default: it is most of a first run's cost.
+    #[arg(long, global = true)]
+    pub churn: bool,
+
     /// Do not read or write the size cache (kept in $XDG_CACHE_HOME/git-cadence, never in the
     /// repository).
     #[arg(long, global = true)]
@@ -314,6 +351,7 @@ const FORMATS: &[(&str, &[&str])] = &[
     ("config", &["table", "json"]),
     ("hook", &[]),
     ("generate", &[]),
+    ("fleet", &["jsonl"]),
 ];
 
 /// The command line as parsed and documented (help, man page, completions): the derived

@@ -55,6 +55,8 @@ pub struct Config {
     /// The same for `incidents`.
     pub incidents_confined_to: Option<PathBuf>,
     pub no_cache: bool,
+    /// Measure per-release churn (`--churn`, `churn = true`).
+    pub churn: bool,
     pub color: ColorChoice,
     pub quiet: bool,
     pub failure: FailureMode,
@@ -75,7 +77,7 @@ impl Config {
             None => (compile("tag", DEFAULT_TAG_PATTERN)?, true),
         };
         Ok(Self {
-            repo: args.repo.clone(),
+            repo: one_repo(args)?,
             format: args.format.unwrap_or(Format::Table),
             tag_pattern,
             tag_pattern_is_default,
@@ -98,6 +100,7 @@ impl Config {
             deploys_confined_to: None,
             incidents_confined_to: None,
             no_cache: args.no_cache,
+            churn: args.churn,
             color: args.color.unwrap_or(ColorChoice::Auto),
             quiet: args.quiet,
             failure: args.failure.unwrap_or(FailureMode::Any),
@@ -112,6 +115,22 @@ impl Config {
             lookback_days: args.lookback_days.unwrap_or(DEFAULT_LOOKBACK_DAYS),
             window_days: args.window_days.unwrap_or(DEFAULT_WINDOW_DAYS),
         })
+    }
+}
+
+/// The one `--repo` of a command other than `fleet` (`None`: discover from the current
+/// directory); several are an error.
+pub fn one_repo(args: &SharedArgs) -> Result<Option<PathBuf>> {
+    match args.repo.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        more => Err(Error::BadValue {
+            what: "--repo".to_string(),
+            message: format!(
+                "given {} times; only `git cadence fleet` takes several repositories",
+                more.len()
+            ),
+        }),
     }
 }
 

@@ -113,6 +113,7 @@ struct RawFile {
     deploys: Option<Spanned<String>>,
     failure: Option<FailureMode>,
     no_cache: Option<bool>,
+    churn: Option<bool>,
     color: Option<ColorChoice>,
     quiet: Option<bool>,
     component_depth: Option<Spanned<usize>>,
@@ -148,6 +149,7 @@ pub struct FileConfig {
     pub deploys: Option<PathBuf>,
     pub failure: Option<FailureMode>,
     pub no_cache: Option<bool>,
+    pub churn: Option<bool>,
     pub color: Option<ColorChoice>,
     pub quiet: Option<bool>,
     pub component_depth: Option<usize>,
@@ -273,6 +275,7 @@ impl FileConfig {
             deploys: raw.deploys.map(|p| dir.join(p.into_inner())),
             failure: raw.failure,
             no_cache: raw.no_cache,
+            churn: raw.churn,
             color: raw.color,
             quiet: raw.quiet,
             component_depth: raw.component_depth.map(Spanned::into_inner),
@@ -304,6 +307,7 @@ impl FileConfig {
             .incident_pattern
             .or_else(|| self.incident_pattern.clone());
         args.no_cache |= self.no_cache.unwrap_or(false);
+        args.churn |= self.churn.unwrap_or(false);
         args.color = args.color.or(self.color);
         args.quiet |= self.quiet.unwrap_or(false);
         args.component_depth = args
@@ -408,6 +412,7 @@ incident_pattern = "SEV-[0-9]"
 deploys = "deploys.csv"
 failure = "incident-linked"
 no_cache = true
+churn = true
 color = "never"
 quiet = true
 component_depth = 3
@@ -435,6 +440,7 @@ branches = ["main", "release/*"]
         assert_eq!(c.deploys, Some(PathBuf::from("/repo/deploys.csv")));
         assert_eq!(c.failure, Some(FailureMode::IncidentLinked));
         assert_eq!(c.color, Some(ColorChoice::Never));
+        assert_eq!(c.churn, Some(true));
         assert_eq!(c.component_depth, Some(3));
         assert_eq!(c.lookback_days, Some(90));
         assert_eq!(c.window_days, Some(30));

@@ -53,7 +53,8 @@ pub fn run(shared: SharedArgs, action: HookAction, now: i64) -> Result<Outcome> 
             Ok(Outcome::Success)
         }
         HookAction::Uninstall { name, force } => {
-            let dir = crate::git::Repo::discover(shared.repo.as_deref())?.hooks_dir()?;
+            let dir = crate::git::Repo::discover(crate::config::one_repo(&shared)?.as_deref())?
+                .hooks_dir()?;
             let message = install::uninstall(&dir, &name, force)?;
             crate::stderr_line(&format!("git-cadence: {}", terminal_text(&message)));
             Ok(Outcome::Success)
@@ -68,7 +69,7 @@ pub fn run(shared: SharedArgs, action: HookAction, now: i64) -> Result<Outcome> 
 /// file is given instead.
 fn hooks_dir(shared: &SharedArgs, name: &str, force: bool, enforce: bool) -> Result<PathBuf> {
     install::check_name(name)?;
-    let repo = crate::git::Repo::discover(shared.repo.as_deref())?;
+    let repo = crate::git::Repo::discover(crate::config::one_repo(shared)?.as_deref())?;
     let dir = repo.hooks_dir()?;
     if dir.exists() && !dir.is_dir() {
         // `core.hooksPath=/dev/null` is a common way to turn hooks off.

@@ -57,6 +57,7 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
         cli::Command::Generate(args) => return commands::generate::run(args.what),
         cli::Command::Demo(args) => return commands::demo::run(cli.shared, &args),
         cli::Command::Config => return commands::config::run(&cli.shared),
+        cli::Command::Fleet(args) => return commands::fleet::run(&cli.shared, &args, now),
         cli::Command::Reverts => report::View::Reverts,
     };
     let (repo, config, _) = commands::load(cli.shared)?;

@@ -20,7 +20,6 @@ use crate::error::Result;
 use crate::exclude::SizeRules;
 use crate::facts::{CommitId, DiffStats, Warning};
 use crate::git::diff::DiffRequest;
-use crate::git::unreleased::unreleased;
 use crate::git::Repo;
 use crate::report::model::UnmatchedTags;
 use crate::report::streams;
@@ -76,23 +75,13 @@ pub fn measure(
     let read = crate::pipeline::release_points_of(repo, config)?;
     let (points, mut warnings) = (read.points, read.warnings);
     let unmatched_tags = crate::analysis::unmatched::unmatched_tags(&read.unselected);
-    let batch = unreleased(repo, head, &points)?;
-    let size = match &batch.base {
-        Some(base) => {
-            let request = DiffRequest {
-                old: Some(base.commit),
-                new: head,
-                rules_from: head,
-            };
-            // No cache for this one diff: HEAD moves with every commit, and loading and
-            // rewriting the whole cache file would cost more than the diff.
-            let (stats, w) = measure_diffs(repo, &rules, &[request], None)?;
-            warnings.extend(w);
-            stats.first().copied()
-        }
-        None => None,
-    };
-    let past = cached_release_sizes(repo, config, &rules, &points);
+    let Measured {
+        batch,
+        size,
+        past,
+        warnings: w,
+    } = measure_through_cache(repo, config, &rules, head, &points)?;
+    warnings.extend(w);
     let waiting_since = match (batch.oldest_author_time, &batch.base) {
         (Some(t), Some(base)) => Some(t.max(base.time)),
         (t, _) => t,
@@ -129,6 +118,140 @@ pub fn measure(
         unmatched_tags,
     };
     Ok((unreleased, warnings))
+}
+
+/// The batch, its size and the past release sizes, as [`measure_through_cache`] finds them.
+struct Measured {
+    batch: crate::git::unreleased::Batch,
+    size: Option<DiffStats>,
+    past: Option<Vec<u64>>,
+    warnings: Vec<Warning>,
+}
+
+/// Reads the batch at `head` through the batch cache (none with `--no-cache`):
+/// - a tip measured before (same releases, rules and window): its commits and size are
+///   stored, so nothing is diffed and only the release tips are read;
+/// - a tip that descends from one measured before: only the commits new since then are
+///   walked (`rev-list HEAD --not <releases> OLD`), and the size is measured again (one diff;
+///   the base may have moved);
+/// - otherwise the whole batch is walked and measured.
+///
+/// Past release sizes come from the size cache (10 MB on rails, slow to load) only when it
+/// changed since they were last read.
+fn measure_through_cache(
+    repo: &Repo,
+    config: &Config,
+    rules: &SizeRules,
+    head: CommitId,
+    points: &[ReleasePoint],
+) -> Result<Measured> {
+    use crate::git::cache::{
+        batch_cache_path, default_cache_path, BatchCache, BatchEntry, BatchKey,
+    };
+    let diff_cache = (!config.no_cache)
+        .then(|| default_cache_path(&repo.git_dir))
+        .flatten();
+    let mut store = diff_cache
+        .as_deref()
+        .map(|p| BatchCache::load(&batch_cache_path(p)));
+    let key = BatchKey {
+        tip: head,
+        releases: releases_fingerprint(points),
+        settings: settings_fingerprint(config, rules),
+    };
+    let known: Option<(CommitId, BatchEntry)> = store.as_ref().and_then(|s| {
+        s.candidates(key.releases, key.settings)
+            .into_iter()
+            .find(|(k, _)| k.tip == head || repo.is_ancestor(k.tip, head))
+            .map(|(k, e)| (k.tip, e.clone()))
+    });
+    let (batch, commits) = crate::git::unreleased::unreleased_since(
+        repo,
+        head,
+        points,
+        known.as_ref().map(|(t, e)| (*t, e.commits.as_slice())),
+    )?;
+    let stored_size = known
+        .as_ref()
+        .filter(|(t, _)| *t == head)
+        .and_then(|(_, e)| e.size.clone());
+    let size = match (&batch.base, stored_size) {
+        (Some(_), Some(entry)) => Some(entry),
+        (Some(base), None) => {
+            let request = DiffRequest {
+                old: Some(base.commit),
+                new: head,
+                rules_from: head,
+            };
+            let hidden = indicatif::ProgressBar::hidden();
+            crate::git::diff::measure_entries(&repo.git_dir, &[request], rules, None, &hidden)?
+                .pop()
+        }
+        (None, _) => None,
+    };
+    let stamp = diff_cache.as_deref().and_then(file_stamp);
+    let past = match known.as_ref().and_then(|(_, e)| e.past.clone()) {
+        Some((len, mtime, sizes)) if stamp == Some((len, mtime)) => {
+            (!sizes.is_empty()).then_some(sizes)
+        }
+        _ => cached_release_sizes(repo, config, rules, points),
+    };
+    if let Some(store) = store.as_mut() {
+        store.insert_newest(
+            key,
+            BatchEntry {
+                seq: 0,
+                commits,
+                size: size.clone(),
+                past: stamp.map(|(len, mtime)| (len, mtime, past.clone().unwrap_or_default())),
+            },
+        );
+        store.save();
+    }
+    Ok(Measured {
+        batch,
+        warnings: crate::git::diff::missing_warnings(size.as_slice()),
+        size: size.map(|e| e.stats),
+        past,
+    })
+}
+
+/// A hash of the release commits in release order.
+fn releases_fingerprint(points: &[ReleasePoint]) -> u64 {
+    let mut h = crate::exclude::Fnv::new();
+    for p in points {
+        h.write(&p.commit.0);
+        h.write(&p.time.to_le_bytes());
+        h.write(p.name.as_bytes());
+        h.write(&[0]);
+    }
+    h.finish()
+}
+
+/// A hash of the size rules and the release window.
+fn settings_fingerprint(config: &Config, rules: &SizeRules) -> u64 {
+    let mut h = crate::exclude::Fnv::new();
+    h.write(&rules.fingerprint().to_le_bytes());
+    for bound in [config.since, config.until] {
+        h.write(&bound.map_or([0xff; 9], |t| {
+            let mut b = [0; 9];
+            b[1..].copy_from_slice(&t.to_le_bytes());
+            b
+        }));
+    }
+    h.finish()
+}
+
+/// The length and modification time (nanoseconds) of a file, to tell whether it changed.
+fn file_stamp(path: &std::path::Path) -> Option<(u64, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos() as u64;
+    Some((meta.len(), mtime))
 }
 
 /// Measures diffs with the release size rules, optionally through the size cache.

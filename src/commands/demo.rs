@@ -365,7 +365,7 @@ fn build_and_report(shared: &mut SharedArgs, dir: &Path, keep: bool) -> Result<O
         path: incidents.clone(),
         message: format!("cannot write: {e}"),
     })?;
-    shared.repo = Some(repo_dir.clone());
+    shared.repo = vec![repo_dir.clone()];
     shared.incidents = Some(incidents.clone());
     // A temporary repository leaves nothing in the user's cache.
     shared.no_cache |= !keep;

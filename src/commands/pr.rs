@@ -183,6 +183,10 @@ pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
             serde_json::to_writer_pretty(&mut *out, &summary).map_err(std::io::Error::from)?;
             writeln!(out)
         }
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, &summary).map_err(std::io::Error::from)?;
+            writeln!(out)
+        }
         Format::Table => out.write_all(super::pr_table::table(&summary).as_bytes()),
         _ => out.write_all(markdown(&summary).as_bytes()),
     })?;

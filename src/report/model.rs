@@ -99,6 +99,9 @@ pub struct Settings {
     pub component_depth: usize,
     pub lookback_days: u32,
     pub window_days: u32,
+    /// Whether per-release churn was measured (`--churn`); without it the churn fields are
+    /// `null`.
+    pub churn: bool,
 }
 
 /// One release (or deploy).
@@ -126,8 +129,9 @@ pub struct ReleaseRow {
     /// Lines left out of the size by the exclusion rules.
     pub excluded_lines: Option<u64>,
     /// Churn: the same counts summed over the release's non-merge commits.
-    pub churn_lines_added: u64,
-    pub churn_lines_deleted: u64,
+    /// `null` unless churn was measured (`--churn`; `settings.churn` says which).
+    pub churn_lines_added: Option<u64>,
+    pub churn_lines_deleted: Option<u64>,
     pub lead_time_median_seconds: Option<i64>,
     pub lead_time_p90_seconds: Option<i64>,
     pub failed: bool,

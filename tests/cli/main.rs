@@ -7,6 +7,7 @@ mod action;
 mod check;
 mod common;
 mod docs;
+mod fleet;
 mod hook;
 mod hook_run;
 mod hostile;
