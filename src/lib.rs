@@ -66,9 +66,7 @@ impl Outcome {
 pub fn run(cli: cli::Cli) -> Result<Outcome> {
     worker_stacks();
     let now = now()?;
-    let command = cli.command.unwrap_or(cli::Command::Report);
-    refuse_html_outside_report(&command, cli.shared.format)?;
-    let view = match command {
+    let view = match cli.command.unwrap_or(cli::Command::Report) {
         cli::Command::Report => report::View::Report,
         cli::Command::Releases(args) if args.streams => return list_streams(cli.shared),
         cli::Command::Releases(_) => report::View::Releases,
@@ -103,22 +101,6 @@ pub(crate) fn write_report(
     emit_as(config.format, color, |out| {
         report::render(report, view, config.format, style, out)
     })
-}
-
-/// Only `report` (and `demo`, which prints it) writes HTML; every other command says so before doing any work. (A
-/// `format = "html"` in the config file sets the report's format; the other commands then
-/// write their default, so that a hook or a CI gate keeps working.)
-fn refuse_html_outside_report(command: &cli::Command, format: Option<cli::Format>) -> Result<()> {
-    let report = matches!(command, cli::Command::Report | cli::Command::Demo(_));
-    if format == Some(cli::Format::Html) && !report {
-        return Err(error::Error::BadValue {
-            what: "--format".to_string(),
-            message: "html is written by `git cadence report` only; this command writes table, \
-                      json, markdown or csv"
-                .to_string(),
-        });
-    }
-    Ok(())
 }
 
 /// `releases --streams`: what the tag pattern selects, read without measuring anything.

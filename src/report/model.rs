@@ -398,7 +398,7 @@ pub struct RepeatIncidents {
     pub incidents: u64,
     pub repeats: u64,
     pub top_components: Vec<ComponentCount>,
-    /// Per calendar year (UTC) with events, oldest first.
+    /// Per calendar year (UTC) from the first event's to the last's, oldest first.
     pub per_year: Vec<RepeatYear>,
 }
 
@@ -409,8 +409,8 @@ pub struct RepeatYear {
     pub events: u64,
     pub novel: u64,
     pub repeats: u64,
-    /// repeats / events.
-    pub rate: f64,
+    /// repeats / events; `null` in a year without events.
+    pub rate: Option<f64>,
 }
 
 /// A component and how many failure events touched it.
