@@ -46,29 +46,45 @@ impl Outcome {
 
 /// Runs one command line.
 pub fn run(cli: cli::Cli) -> Result<Outcome> {
+    worker_stacks();
     let now = now()?;
     let command = cli.command.unwrap_or(cli::Command::Report);
     refuse_html_outside_report(&command, cli.shared.format)?;
     let view = match command {
         cli::Command::Report => report::View::Report,
-        cli::Command::Releases(args) if args.streams => report::View::Streams,
+        cli::Command::Releases(args) if args.streams => return list_streams(cli.shared),
         cli::Command::Releases(_) => report::View::Releases,
         cli::Command::Check(args) => return commands::check::run(cli.shared, args, now),
         cli::Command::Pr(args) => return commands::pr::run(cli.shared, &args, now),
         cli::Command::Hook(args) => return hook::run(cli.shared, args.action, now),
         cli::Command::Generate(args) => return commands::generate::run(args.what),
+        cli::Command::Demo(args) => return commands::demo::run(cli.shared, &args),
+        cli::Command::Config => return commands::config::run(&cli.shared),
+        cli::Command::Fleet(args) => return commands::fleet::run(&cli.shared, &args, now),
         cli::Command::Reverts => report::View::Reverts,
     };
     let (repo, config, _) = commands::load(cli.shared)?;
     let report = pipeline::analyse(&repo, &config, now)?;
     pipeline::print_warnings(&report.warnings, config.quiet);
+    write_report(&report, view, &config)?;
+    Ok(Outcome::Success)
+}
+
+/// Writes `report` as `view` in the configured format to stdout, with colour and pictures
+/// only where the terminal takes them.
+pub(crate) fn write_report(
+    report: &report::model::Report,
+    view: report::View,
+    config: &config::Config,
+) -> Result<()> {
     let color = use_color(config.color);
     let style = report::table::Style {
         color,
         pictures: color && unicode_locale(),
     };
-    emit(|out| report::render(&report, view, config.format, style, out))?;
-    Ok(Outcome::Success)
+    emit_as(config.format, color, |out| {
+        report::render(report, view, config.format, style, out)
+    })
 }
 
 /// Only `report` writes HTML; every other command says so before doing any work. (A
@@ -84,6 +100,26 @@ fn refuse_html_outside_report(command: &cli::Command, format: Option<cli::Format
         });
     }
     Ok(())
+}
+
+/// `releases --streams`: what the tag pattern selects, read without measuring anything.
+fn list_streams(shared: cli::SharedArgs) -> Result<Outcome> {
+    let (repo, config, _) = commands::load(shared)?;
+    let (listing, warnings) = pipeline::list_streams(&repo, &config)?;
+    let warnings: Vec<String> = warnings.into_iter().map(|w| w.0).collect();
+    pipeline::print_warnings(&warnings, config.quiet);
+    emit(|out| report::render_streams(&listing, config.format, use_color(config.color), out))?;
+    Ok(Outcome::Success)
+}
+
+/// Tree walks recurse once per directory level, and git allows trees 2048 levels deep:
+/// rayon's workers get stacks large enough for that (the memory is reserved, only touched
+/// as deep as a walk goes). Deeper trees are an error before they reach this.
+fn worker_stacks() {
+    // Fails only when a pool already exists (a second `run` in one process): keep that one.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(64 << 20)
+        .build_global();
 }
 
 /// The time the analysis is "as of": now, or `SOURCE_DATE_EPOCH` (seconds) when set, which
@@ -124,7 +160,8 @@ fn unicode_locale() -> bool {
         })
 }
 
-/// Writes to stdout through a buffer. A closed pipe (`| head`) is success, not an error.
+/// Writes to stdout through a buffer. A closed pipe (`| head`) is success, not an error; a
+/// full disk (`> /dev/full`) is an error with a message, never a panic.
 pub fn emit(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<()> {
     use std::io::Write;
     let stdout = std::io::stdout();
@@ -133,4 +170,31 @@ pub fn emit(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) 
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map_err(error::Error::Output),
     }
+}
+
+/// Writes output in `format` to stdout like [`emit`]. A table, and anything when stdout is
+/// a terminal, goes through [`report::escape::terminal_output`] as a whole: no control or
+/// bidi character from any field reaches a terminal (`color`: keep our own bold).
+pub fn emit_as(
+    format: cli::Format,
+    color: bool,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    use std::io::IsTerminal;
+    if format != cli::Format::Table && !std::io::stdout().is_terminal() {
+        return emit(write);
+    }
+    let mut buf = Vec::new();
+    write(&mut buf).map_err(error::Error::Output)?;
+    let text = report::escape::terminal_output(&String::from_utf8_lossy(&buf), color);
+    emit(|out| out.write_all(text.as_bytes()))
+}
+
+/// Writes one message to stderr (a warning, an error, the hook's line), escaped for the
+/// terminal. A closed or full stderr is ignored: there is nowhere left to say anything.
+pub fn stderr_line(text: &str) {
+    use std::io::Write;
+    let mut line = report::escape::terminal_output(text, false);
+    line.push('\n');
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }

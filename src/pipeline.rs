@@ -3,9 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::releases::{
-    place_releases, release_points, sort_release_order, ReleasePoint, ReleaseSet,
-};
+use crate::analysis::releases::{place_releases, release_points, ReleasePoint, ReleaseSet};
 use crate::analysis::{self, reverts, Facts};
 use crate::config::Config;
 use crate::error::Result;
@@ -14,7 +12,7 @@ use crate::exclude::SizeRules;
 use crate::facts::{CommitId, CommitIdx, DiffStats, History, Warning};
 use crate::git::diff::DiffRequest;
 use crate::git::{self, Repo};
-use crate::report::model::Report;
+use crate::report::model::{Report, StreamListing};
 
 /// Analyses the opened repository as of `now` (seconds).
 pub fn analyse(repo: &Repo, config: &Config, now: i64) -> Result<Report> {
@@ -64,7 +62,10 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     let (revert_analysis, reverted_paths) =
         read_failures(repo, config, &history, &releases, cache.as_deref())?;
     warnings.extend(revert_analysis.warnings.iter().cloned().map(Warning));
-    let workspace_packages = workspace_packages(repo, head, &releases);
+    let workspace_packages = workspace_packages(
+        repo,
+        releases.releases.iter().map(|r| r.point.commit).chain(head),
+    );
 
     Ok(Facts {
         path: repo.display_path.display().to_string(),
@@ -173,9 +174,9 @@ impl Batch {
 
 /// Per release: its size (`None` for the first of a line, or outside the window) and its
 /// churn; and the warnings measuring gave.
-type Measured = (Vec<Option<DiffStats>>, Vec<DiffStats>, Vec<Warning>);
+type Measured = (Vec<Option<DiffStats>>, Option<Vec<DiffStats>>, Vec<Warning>);
 
-/// Sizes and churn per release (`None` / zero outside the window), measured in parallel.
+/// Sizes and churn per release (`None` / zero outside the window; churn `None` unless `--churn`), measured in parallel.
 /// For each stream bound to paths, also which commits of each release touch its paths:
 /// written into the releases' `bound_commits` (for every release of the stream, since
 /// failures look at releases outside the window too).
@@ -218,7 +219,10 @@ fn measure_releases(
                 },
             ));
         }
-        if !in_window && group == 0 {
+        // Unbound streams diff their commits only for churn, which is measured only when
+        // asked for (it is most of a first run's cost); bound streams need them to know
+        // which commits touch their paths.
+        if group == 0 && !(in_window && config.churn) {
             continue;
         }
         for &c in &r.commits {
@@ -261,18 +265,17 @@ fn measure_releases(
             }
         }
     }
-    Ok((sizes, churn, warnings))
+    Ok((sizes, config.churn.then_some(churn), warnings))
 }
 
-/// The workspace packages declared at HEAD or at any release, each (name, directory) once:
-/// a package that moved (`ignore/`, later `crates/ignore/`) shows both directories.
+/// The workspace packages declared at any of `commits` (HEAD and the releases), each (name,
+/// directory) once: a package that moved (`ignore/`, later `crates/ignore/`) shows both
+/// directories.
 fn workspace_packages(
     repo: &Repo,
-    head: Option<crate::facts::CommitId>,
-    releases: &ReleaseSet,
+    commits: impl Iterator<Item = crate::facts::CommitId>,
 ) -> Vec<crate::facts::WorkspacePackage> {
-    let mut commits: Vec<_> = releases.releases.iter().map(|r| r.point.commit).collect();
-    commits.extend(head);
+    let mut commits: Vec<_> = commits.collect();
     commits.sort();
     commits.dedup();
     let mut all: Vec<_> = commits
@@ -282,6 +285,31 @@ fn workspace_packages(
     all.sort_by(|a, b| (&a.name, &a.dir).cmp(&(&b.name, &b.dir)));
     all.dedup();
     all
+}
+
+/// What `releases --streams` shows: the streams the pattern selects, with their release
+/// counts, paths and suggested paths, and the tags it leaves out — read without measuring
+/// anything. Also the warnings reading them gave.
+pub fn list_streams(repo: &Repo, config: &Config) -> Result<(StreamListing, Vec<Warning>)> {
+    let read = release_points_of(repo, config)?;
+    let mut warnings = read.warnings;
+    warnings.extend(unknown_bound_streams(config, &read.points));
+    let head = repo.head()?;
+    let packages = workspace_packages(repo, read.points.iter().map(|p| p.commit).chain(head));
+    let unmatched_tags = analysis::unmatched::unmatched_tags(&read.unselected);
+    if let Some(u) = &unmatched_tags {
+        warnings.push(Warning(crate::report::streams::unmatched_warning(u)));
+    }
+    let listing = StreamListing {
+        schema_version: crate::report::model::SCHEMA_VERSION,
+        repository: crate::report::model::RepositoryInfo {
+            path: repo.display_path.display().to_string(),
+            head,
+        },
+        streams: analysis::stream_paths(&read.points, config, &packages),
+        unmatched_tags,
+    };
+    Ok((listing, warnings))
 }
 
 /// The release points of a repository, with what reading them found.
@@ -386,7 +414,9 @@ pub fn deploy_points(
             time: d.time,
         });
     }
-    sort_release_order(&mut points);
+    // By time only, and stably: deploys at one time keep the file's order (never the short
+    // sha's); `place_releases` then puts an ancestor first.
+    points.sort_by_key(|p| p.time);
     Ok(points)
 }
 
@@ -396,6 +426,6 @@ pub fn print_warnings(warnings: &[String], quiet: bool) {
         return;
     }
     for w in warnings {
-        eprintln!("git-cadence: warning: {w}");
+        crate::stderr_line(&format!("git-cadence: warning: {w}"));
     }
 }

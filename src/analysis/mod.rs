@@ -6,6 +6,7 @@ pub mod releases;
 pub mod repeats;
 pub mod reverts;
 pub mod stats;
+pub mod ties;
 pub mod unmatched;
 pub mod yearly;
 
@@ -35,8 +36,9 @@ pub struct Facts {
     pub releases: ReleaseSet,
     /// Per release: its size against its previous release (`None` for the first of a line).
     pub sizes: Vec<Option<DiffStats>>,
-    /// Per release: churn summed over its non-merge commits.
-    pub churn: Vec<DiffStats>,
+    /// Per release: churn summed over its non-merge commits; `None` when churn was not
+    /// measured (it is asked for with `--churn`).
+    pub churn: Option<Vec<DiffStats>>,
     /// The size exclusion rules in force, described for people.
     pub excluded_rules: Vec<String>,
     /// Whether releases came from a deploys file rather than tags.
@@ -145,17 +147,25 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
         excluded,
         warnings: facts.warnings.iter().map(ToString::to_string).collect(),
         unmatched_tags: unmatched::unmatched_tags(&facts.unmatched_tags),
-        streams: stream_paths(facts, config),
+        streams: stream_paths(
+            facts.releases.releases.iter().map(|r| &r.point),
+            config,
+            &facts.workspace_packages,
+        ),
     }
 }
 
 /// Every release stream with its releases in the window, its paths, and — when it is not
 /// bound — the directories a workspace package of its name had at HEAD or at a release.
-fn stream_paths(facts: &Facts, config: &Config) -> Vec<crate::report::model::StreamPaths> {
+pub fn stream_paths<'a>(
+    points: impl IntoIterator<Item = &'a releases::ReleasePoint>,
+    config: &Config,
+    packages: &[crate::facts::WorkspacePackage],
+) -> Vec<crate::report::model::StreamPaths> {
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-    for r in &facts.releases.releases {
-        let n = counts.entry(r.point.stream.as_str()).or_default();
-        *n += u64::from(config.in_window(r.point.time));
+    for p in points {
+        let n = counts.entry(p.stream.as_str()).or_default();
+        *n += u64::from(config.in_window(p.time));
     }
     counts
         .into_iter()
@@ -166,8 +176,7 @@ fn stream_paths(facts: &Facts, config: &Config) -> Vec<crate::report::model::Str
                 .map(|s| s.paths().to_vec())
                 .unwrap_or_default();
             let suggested_paths = if paths.is_empty() && !stream.is_empty() {
-                facts
-                    .workspace_packages
+                packages
                     .iter()
                     .filter(|p| p.name == stream)
                     .map(|p| p.dir.clone())
@@ -319,7 +328,10 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
                 .collect();
             let previous = r.previous.map(|p| &set.releases[p]);
             let size = facts.sizes.get(i).copied().flatten();
-            let churn = facts.churn.get(i).copied().unwrap_or_default();
+            let churn = facts
+                .churn
+                .as_ref()
+                .map(|c| c.get(i).copied().unwrap_or_default());
             let hit = facts
                 .reverts
                 .per_release
@@ -344,8 +356,8 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
                 lines_deleted: size.map(|s| s.lines_deleted),
                 lines_changed: size.map(|s| s.lines_changed()),
                 excluded_lines: size.map(|s| s.excluded_lines),
-                churn_lines_added: churn.lines_added,
-                churn_lines_deleted: churn.lines_deleted,
+                churn_lines_added: churn.map(|c| c.lines_added),
+                churn_lines_deleted: churn.map(|c| c.lines_deleted),
                 lead_time_median_seconds: median_i64(&leads),
                 lead_time_p90_seconds: percentile_i64(&leads, 90.0),
                 failed: hit.failed,
@@ -416,6 +428,14 @@ fn summarise(rows: &[&ReleaseRow], end: i64, window_days: u32) -> Summary {
     }
 }
 
+/// The settings a report made with `config` shows (what `fleet --resume` compares).
+#[must_use]
+pub fn report_settings(config: &Config) -> Settings {
+    let mut s = settings(config, config.deploys.is_some());
+    s.incidents = config.incidents.as_ref().map(|p| p.display().to_string());
+    s
+}
+
 /// The settings as the report shows them.
 fn settings(config: &Config, from_deploys: bool) -> Settings {
     Settings {
@@ -434,6 +454,7 @@ fn settings(config: &Config, from_deploys: bool) -> Settings {
         component_depth: config.component_depth,
         lookback_days: config.lookback_days,
         window_days: config.window_days,
+        churn: config.churn,
     }
 }
 

@@ -65,6 +65,19 @@ pub fn measure(
     cache: Option<&Path>,
     progress: &indicatif::ProgressBar,
 ) -> Result<(Vec<DiffStats>, Vec<Warning>)> {
+    let entries = measure_entries(git_dir, requests, rules, cache, progress)?;
+    let warnings = missing_warnings(&entries);
+    Ok((entries.into_iter().map(|e| e.stats).collect(), warnings))
+}
+
+/// [`measure`], keeping each diff's missing blobs with it (for a cache of its own).
+pub fn measure_entries(
+    git_dir: &Path,
+    requests: &[DiffRequest],
+    rules: &SizeRules,
+    cache: Option<&Path>,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<Entry>> {
     let fingerprint = rules.fingerprint();
     let key = |r: &DiffRequest| Key {
         old: r.old,
@@ -113,6 +126,7 @@ pub fn measure(
                                 attrs: attr,
                                 req,
                                 path: Vec::new(),
+                                depth: 0,
                                 entry: Entry::default(),
                             };
                             m.run()?;
@@ -136,10 +150,15 @@ pub fn measure(
         }
     }
 
+    Ok(results.into_iter().flatten().collect())
+}
+
+/// One warning per blob missing from any of `entries`.
+#[must_use]
+pub fn missing_warnings(entries: &[Entry]) -> Vec<Warning> {
     let mut seen = HashSet::new();
     let mut warnings = Vec::new();
-    let mut stats = Vec::with_capacity(results.len());
-    for entry in results.into_iter().flatten() {
+    for entry in entries {
         for m in &entry.missing {
             if seen.insert(m.blob) {
                 warnings.push(Warning(format!(
@@ -150,9 +169,8 @@ pub fn measure(
                 )));
             }
         }
-        stats.push(entry.stats);
     }
-    Ok((stats, warnings))
+    warnings
 }
 
 /// The attribute rules of every `rules_from` commit among the requests still to measure
@@ -283,6 +301,8 @@ struct Measurer<'a, 'r> {
     req: &'a DiffRequest,
     /// The path of the directory being walked, with a trailing `/` (empty at the root).
     path: Vec<u8>,
+    /// How many directories deep `path` is.
+    depth: usize,
     entry: Entry,
 }
 
@@ -372,6 +392,10 @@ impl<'r> Measurer<'_, 'r> {
         let tree = old.or(new).is_some_and(|(_, m)| is_tree(m));
         if tree {
             self.path.push(b'/');
+            if self.depth >= super::MAX_TREE_DEPTH {
+                let side = if new.is_some() { Side::New } else { Side::Old };
+                return Err(super::too_deep(self.commit_of(side), &self.path));
+            }
         }
         // A stream bound to paths: subtrees and files outside them are not walked at all.
         let in_scope = !self.rules.is_scoped() || {
@@ -384,7 +408,12 @@ impl<'r> Measurer<'_, 'r> {
         };
         let result = match (in_scope, tree) {
             (false, _) => Ok(()),
-            (true, true) => self.walk(old.map(|(id, _)| id), new.map(|(id, _)| id)),
+            (true, true) => {
+                self.depth += 1;
+                let r = self.walk(old.map(|(id, _)| id), new.map(|(id, _)| id));
+                self.depth -= 1;
+                r
+            }
             (true, false) => self.file(old, new),
         };
         self.path.truncate(dir_len);

@@ -122,8 +122,10 @@ fn commit_digest(repo: &Repository, id: CommitId) -> Result<Option<ChangeDigest>
         ),
         None => None,
     };
-    let changes = changes(repo, old, new)
-        .map_err(|e| git_error(format!("reading the trees of commit {id}"), &e))?;
+    let changes = changes(repo, old, new).map_err(|e| match e {
+        Walk::Git(e) => git_error(format!("reading the trees of commit {id}"), &e),
+        Walk::TooDeep(at) => super::too_deep(id, &at),
+    })?;
     if changes.is_empty() {
         return Ok(None);
     }
@@ -135,15 +137,29 @@ fn commit_digest(repo: &Repository, id: CommitId) -> Result<Option<ChangeDigest>
     }))
 }
 
+/// Why a tree walk stopped.
+#[derive(Debug)]
+enum Walk {
+    Git(git2::Error),
+    /// A tree deeper than git allows, at this path.
+    TooDeep(Vec<u8>),
+}
+
+impl From<git2::Error> for Walk {
+    fn from(e: git2::Error) -> Self {
+        Walk::Git(e)
+    }
+}
+
 /// The changed paths from tree `old` (none: empty) to tree `new`, sorted by path.
 fn changes(
     repo: &Repository,
     old: Option<Oid>,
     new: Oid,
-) -> std::result::Result<Vec<Change>, git2::Error> {
+) -> std::result::Result<Vec<Change>, Walk> {
     let mut out = Vec::new();
     if old != Some(new) {
-        walk(repo, old, Some(new), &mut Vec::new(), &mut out)?;
+        walk(repo, old, Some(new), &mut Vec::new(), 0, &mut out)?;
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
@@ -199,8 +215,12 @@ fn walk(
     old: Option<Oid>,
     new: Option<Oid>,
     prefix: &mut Vec<u8>,
+    depth: usize,
     out: &mut Vec<Change>,
-) -> std::result::Result<(), git2::Error> {
+) -> std::result::Result<(), Walk> {
+    if depth > super::MAX_TREE_DEPTH {
+        return Err(Walk::TooDeep(prefix.clone()));
+    }
     let old_tree = old.map(|o| repo.find_tree(o)).transpose()?;
     let new_tree = new.map(|o| repo.find_tree(o)).transpose()?;
     let (mut i, mut j) = (0, 0);
@@ -214,11 +234,11 @@ fn walk(
         };
         match (order, x, y) {
             (Ordering::Less, Some(x), _) => {
-                one_side(repo, &x, true, prefix, out)?;
+                one_side(repo, &x, true, prefix, depth, out)?;
                 i += 1;
             }
             (Ordering::Greater, _, Some(y)) => {
-                one_side(repo, &y, false, prefix, out)?;
+                one_side(repo, &y, false, prefix, depth, out)?;
                 j += 1;
             }
             (_, Some(x), Some(y)) => {
@@ -227,7 +247,7 @@ fn walk(
                         let len = prefix.len();
                         prefix.extend_from_slice(x.name());
                         prefix.push(b'/');
-                        walk(repo, Some(x.id()), Some(y.id()), prefix, out)?;
+                        walk(repo, Some(x.id()), Some(y.id()), prefix, depth + 1, out)?;
                         prefix.truncate(len);
                     } else {
                         out.push(Change {
@@ -252,16 +272,17 @@ fn one_side(
     e: &Entry<'_>,
     old: bool,
     prefix: &mut Vec<u8>,
+    depth: usize,
     out: &mut Vec<Change>,
-) -> std::result::Result<(), git2::Error> {
+) -> std::result::Result<(), Walk> {
     if e.is_tree() {
         let len = prefix.len();
         prefix.extend_from_slice(e.name());
         prefix.push(b'/');
         let r = if old {
-            walk(repo, Some(e.id()), None, prefix, out)
+            walk(repo, Some(e.id()), None, prefix, depth + 1, out)
         } else {
-            walk(repo, None, Some(e.id()), prefix, out)
+            walk(repo, None, Some(e.id()), prefix, depth + 1, out)
         };
         prefix.truncate(len);
         return r;

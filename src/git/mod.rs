@@ -8,6 +8,8 @@ pub mod history;
 pub mod hooks;
 pub mod inverse;
 pub mod paths;
+pub mod push;
+pub mod sample;
 pub mod tags;
 #[cfg(test)]
 pub mod testing;
@@ -33,6 +35,7 @@ impl Repo {
     /// refuses for their owner are errors that say how to fix them.
     pub fn discover(start: Option<&Path>) -> Result<Self> {
         configure_libgit2();
+        let start_is_default = start.is_none();
         let start = match start {
             Some(p) => p.to_path_buf(),
             None => std::env::current_dir().map_err(|e| Error::UnreadableFile {
@@ -43,7 +46,16 @@ impl Repo {
         if !start.exists() {
             return Err(Error::NotARepository { path: start });
         }
-        let repo = git2::Repository::discover(&start).map_err(|e| match e.code() {
+        // `git --git-dir=X cadence` (and a user's GIT_DIR) name the repository in the
+        // environment; without --repo, honour it as git does.
+        let from_env =
+            start_is_default && std::env::var_os("GIT_DIR").is_some_and(|d| !d.is_empty());
+        let opened = if from_env {
+            git2::Repository::open_from_env()
+        } else {
+            git2::Repository::discover(&start)
+        };
+        let repo = opened.map_err(|e| match e.code() {
             git2::ErrorCode::NotFound => Error::NotARepository {
                 path: start.clone(),
             },
@@ -119,11 +131,38 @@ fn configure_libgit2() {
         // SAFETY: sets a libgit2 global before any repository is opened in this process (we
         // are inside `Once`, at the start of `discover`); it only fails on libgit2 built
         // without caching, when the default stays, which is slower but correct.
+        //
+        // Memory: commits are read once each (the history is kept as facts), so caching their
+        // parsed objects only grows the heap (~100 MB on rails); and pack windows are mapped
+        // in 32 MiB pieces, at most 256 MiB at once, instead of whole packs (rails' 380 MB
+        // pack was otherwise resident by the end of a warm run).
         #[allow(unsafe_code)]
         unsafe {
             let _ = git2::opts::set_cache_max_size(512 * 1024 * 1024);
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 0);
+            let _ = git2::opts::set_mwindow_size(32 * 1024 * 1024);
+            let _ = git2::opts::set_mwindow_mapped_limit(256 * 1024 * 1024);
         }
     });
+}
+
+/// The deepest tree git accepts (`core.maxTreeDepth`, default 2048): a deeper one is an error
+/// naming the commit, never a stack overflow.
+pub const MAX_TREE_DEPTH: usize = 2048;
+
+/// The error for a tree deeper than [`MAX_TREE_DEPTH`] in `commit`, found at path `at`.
+pub(crate) fn too_deep(commit: crate::facts::CommitId, at: &[u8]) -> Error {
+    let at = String::from_utf8_lossy(at);
+    let shown: String = at.chars().take(60).collect();
+    Error::TreeTooDeep {
+        commit: commit.to_hex(),
+        max: MAX_TREE_DEPTH,
+        at: if shown.len() < at.len() {
+            format!("{shown}…")
+        } else {
+            shown
+        },
+    }
 }
 
 /// Converts a git2 id into the facts' id.
@@ -166,6 +205,21 @@ fn extract_hex(message: &str) -> Option<String> {
 }
 
 impl Repo {
+    /// Whether `ancestor` is reachable from `descendant` (or is it); a commit that cannot be
+    /// read counts as not.
+    #[must_use]
+    pub fn is_ancestor(
+        &self,
+        ancestor: crate::facts::CommitId,
+        descendant: crate::facts::CommitId,
+    ) -> bool {
+        ancestor == descendant
+            || self
+                .repo
+                .graph_descendant_of(to_oid(descendant), to_oid(ancestor))
+                .unwrap_or(false)
+    }
+
     /// Resolves a revision (full or abbreviated sha, tag, branch) to the commit it names.
     pub fn resolve_commit(&self, spec: &str) -> Result<crate::facts::CommitId> {
         // The spec may come from a file (a deploys row): name it by a short, escaped excerpt,

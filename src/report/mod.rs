@@ -28,8 +28,6 @@ pub enum View {
     Releases,
     /// The reverts and fixes.
     Reverts,
-    /// The release streams, their release counts and paths.
-    Streams,
 }
 
 /// Writes `report` in `format`. `style` only affects tables.
@@ -41,6 +39,14 @@ pub fn render(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match (format, view) {
+        (Format::Jsonl, _) => {
+            let mut json = Vec::new();
+            render(report, view, Format::Json, style, &mut json)?;
+            let value: serde_json::Value =
+                serde_json::from_slice(&json).map_err(io::Error::from)?;
+            serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
+            writeln!(out)
+        }
         (Format::Json, View::Report) => json(report, out),
         (Format::Json, View::Releases) => json(
             &serde_json::json!({
@@ -61,20 +67,6 @@ pub fn render(
             }),
             out,
         ),
-        (Format::Json, View::Streams) => json(
-            &serde_json::json!({
-                "schema_version": report.schema_version,
-                "repository": report.repository,
-                "streams": report.streams,
-                "unmatched_tags": report.unmatched_tags,
-            }),
-            out,
-        ),
-        (Format::Table | Format::Html, View::Streams) => {
-            streams::write_table(report, out, style.color)
-        }
-        (Format::Markdown, View::Streams) => streams::write_markdown(report, out),
-        (Format::Csv, View::Streams) => streams::write_csv(report, out),
         (Format::Table, View::Report) => table::write_report(report, out, style),
         // The command line refuses html for the views other than the report (`lib::run`); a
         // config file's html is the report's, and these views then write their table.
@@ -86,6 +78,25 @@ pub fn render(
         (Format::Markdown, View::Releases) => markdown::write_releases(report, out),
         (Format::Csv, View::Report | View::Releases) => csv::write_releases(report, out),
         (Format::Html, View::Report) => html::write_report(report, out),
+    }
+}
+
+/// Writes the `releases --streams` listing in `format` (html: the table).
+pub fn render_streams(
+    listing: &model::StreamListing,
+    format: Format,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json(listing, out),
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, listing).map_err(io::Error::from)?;
+            writeln!(out)
+        }
+        Format::Table | Format::Html => streams::write_table(listing, out, color),
+        Format::Markdown => streams::write_markdown(listing, out),
+        Format::Csv => streams::write_csv(listing, out),
     }
 }
 

@@ -3,6 +3,7 @@
 //! renamed. Times are RFC 3339, durations are seconds, `null` means "does not apply".
 
 use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::facts::CommitId;
@@ -11,7 +12,7 @@ use crate::facts::CommitId;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The whole analysis of one repository.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub repository: RepositoryInfo,
@@ -37,7 +38,7 @@ pub struct Report {
 }
 
 /// Tags that look like versions with a prefix but that the release pattern did not select.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct UnmatchedTags {
     /// How many.
     pub tags: u64,
@@ -51,8 +52,17 @@ pub struct UnmatchedTags {
     pub suggested_tag_pattern: String,
 }
 
+/// What `releases --streams` prints.
+#[derive(Clone, Debug, Serialize)]
+pub struct StreamListing {
+    pub schema_version: u32,
+    pub repository: RepositoryInfo,
+    pub streams: Vec<StreamPaths>,
+    pub unmatched_tags: Option<UnmatchedTags>,
+}
+
 /// One release stream and the paths it owns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct StreamPaths {
     /// The stream's name (`""` for unprefixed tags).
     pub stream: String,
@@ -66,7 +76,7 @@ pub struct StreamPaths {
 }
 
 /// Where the report came from.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RepositoryInfo {
     pub path: String,
     /// The commit HEAD points at; `null` in an empty repository.
@@ -74,7 +84,7 @@ pub struct RepositoryInfo {
 }
 
 /// The settings the analysis used.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Settings {
     /// `tags` or `deploys`.
     pub source: String,
@@ -95,10 +105,13 @@ pub struct Settings {
     pub component_depth: usize,
     pub lookback_days: u32,
     pub window_days: u32,
+    /// Whether per-release churn was measured (`--churn`); without it the churn fields are
+    /// `null`.
+    pub churn: bool,
 }
 
 /// One release (or deploy).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ReleaseRow {
     pub tag: String,
     /// Other tags on the same commit, merged into this release.
@@ -122,8 +135,9 @@ pub struct ReleaseRow {
     /// Lines left out of the size by the exclusion rules.
     pub excluded_lines: Option<u64>,
     /// Churn: the same counts summed over the release's non-merge commits.
-    pub churn_lines_added: u64,
-    pub churn_lines_deleted: u64,
+    /// `null` unless churn was measured (`--churn`; `settings.churn` says which).
+    pub churn_lines_added: Option<u64>,
+    pub churn_lines_deleted: Option<u64>,
     pub lead_time_median_seconds: Option<i64>,
     pub lead_time_p90_seconds: Option<i64>,
     pub failed: bool,
@@ -147,7 +161,7 @@ pub struct ReleaseRow {
 }
 
 /// Kind of a revert.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RevertKind {
     PostRelease,
@@ -157,7 +171,7 @@ pub enum RevertKind {
 }
 
 /// How a revert was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RevertMethod {
     /// `This reverts commit <sha>`.
@@ -171,7 +185,7 @@ pub enum RevertMethod {
 }
 
 /// One revert commit.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RevertRow {
     pub commit: CommitId,
     pub time: DateTime<Utc>,
@@ -199,7 +213,7 @@ pub struct RevertRow {
 }
 
 /// One `Fixes: <sha>` commit.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct FixRow {
     pub commit: CommitId,
     pub time: DateTime<Utc>,
@@ -222,7 +236,7 @@ pub struct FixRow {
 }
 
 /// One incident of the incidents file.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct IncidentRow {
     pub id: String,
     pub opened: DateTime<Utc>,
@@ -244,7 +258,7 @@ pub struct IncidentRow {
 }
 
 /// Totals and the findings.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Summary {
     pub releases: u64,
     /// Failed releases / releases that have a previous release; `null` when there is none,
@@ -277,7 +291,7 @@ pub struct Summary {
 }
 
 /// Counts of reverts by how they were found and what they were, and of `Fixes:` commits.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct RevertCounts {
     pub total: u64,
     pub by_message: u64,
@@ -309,7 +323,7 @@ pub struct RevertCounts {
 }
 
 /// Cadence of one stream.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct StreamSummary {
     pub stream: String,
     pub releases: u64,
@@ -319,7 +333,7 @@ pub struct StreamSummary {
 }
 
 /// The small-changes argument (PRODUCT.md).
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct SizeVsFailure {
     pub quartiles: Vec<Quartile>,
     pub auc: Option<f64>,
@@ -340,7 +354,7 @@ pub struct SizeVsFailure {
 }
 
 /// What the size-versus-failure evidence supports (decided in [`crate::analysis::evidence`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Failed releases were larger than clean ones (AUC > 0.5, p < 0.05).
@@ -355,7 +369,7 @@ pub enum Verdict {
 }
 
 /// One size quartile of releases.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Quartile {
     pub quartile: u8,
     pub min_lines: u64,
@@ -372,7 +386,7 @@ pub struct Quartile {
 }
 
 /// Repeat failures: counted failure events that hit a component an earlier one hit.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct RepeatIncidents {
     /// `repeat_incidents` when the events are incidents or incident-linked, else
     /// `repeat_failures`.
@@ -387,7 +401,7 @@ pub struct RepeatIncidents {
 }
 
 /// Repeat failures of one calendar year.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RepeatYear {
     pub year: i32,
     pub events: u64,
@@ -398,21 +412,21 @@ pub struct RepeatYear {
 }
 
 /// A component and how many failure events touched it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ComponentCount {
     pub component: String,
     pub incidents: u64,
 }
 
 /// Release cadence over time.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Cadence {
     pub windows: Vec<CadenceWindow>,
     pub trend: Trend,
 }
 
 /// One rolling window.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct CadenceWindow {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -422,7 +436,7 @@ pub struct CadenceWindow {
 }
 
 /// Releasing more or less often than a year ago.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Trend {
     /// `more_often`, `less_often`, `steady` or `insufficient_data`.
     pub direction: String,
@@ -433,7 +447,7 @@ pub struct Trend {
 }
 
 /// What sizes left out.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Excluded {
     /// The rules in force: lock file names, `.gitattributes` attributes, `--exclude` globs.
     pub rules: Vec<String>,

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{cadence, cadence_cmd, fixture, git, json, scratch, text};
+use crate::common::{cadence, cadence_cmd, commit_all, fixture, git, json, scratch, text};
 
 #[test]
 fn outside_a_repository_is_exit_2_with_the_fix() {
@@ -74,20 +74,7 @@ fn an_empty_repository_is_a_valid_report_that_says_so() {
 fn a_repository_without_release_tags_says_how_to_get_some() {
     let dir = new_repository("untagged");
     std::fs::write(dir.join("a.txt"), "a\n").unwrap();
-    git(&dir, &["add", "a.txt"]);
-    git(
-        &dir,
-        &[
-            "-c",
-            "user.name=A",
-            "-c",
-            "user.email=a@example.com",
-            "commit",
-            "-q",
-            "-m",
-            "a",
-        ],
-    );
+    commit_all(&dir, "a");
     let out = cadence(&dir, &[]);
     assert_eq!(out.status.code(), Some(0));
     let (stdout, _) = text(&out);
@@ -161,6 +148,41 @@ fn git_runs_it_as_a_subcommand() {
         .env("HOME", scratch())
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["releases"].as_array().unwrap().len(), 6);
+}
+
+// Reported: `GIT_DIR` / `git --git-dir=X cadence` was ignored and the current directory's
+// repository analysed instead.
+#[test]
+fn git_dir_names_the_repository_as_it_does_for_git() {
+    let repo = fixture("releases.sh");
+    let other = new_repository("git-dir-elsewhere");
+    let out = crate::common::cadence_cmd(&other, &["releases", "--format", "json"])
+        .env("GIT_DIR", repo.join(".git"))
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["releases"].as_array().unwrap().len(), 6);
+
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_git-cadence"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let git_dir = format!("--git-dir={}", repo.join(".git").display());
+    let out = Command::new("git")
+        .args([git_dir.as_str(), "cadence", "releases", "--format", "json"])
+        .current_dir(&other)
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", scratch())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("SOURCE_DATE_EPOCH", crate::common::NOW)
         .output()
         .unwrap();
     assert_eq!(json(&out)["releases"].as_array().unwrap().len(), 6);
