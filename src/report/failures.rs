@@ -233,11 +233,14 @@ fn repeat_lines(r: &Report, text: impl Fn(&str) -> String) -> Vec<String> {
         let years: Vec<String> = rep
             .per_year
             .iter()
+            // Years without a counted failure are on the HTML chart's axis; in words they
+            // would only repeat "0 of 0".
+            .filter(|y| y.events > 0)
             .map(|y| {
                 format!(
                     "{} {} ({} of {})",
                     y.year,
-                    percent(y.rate),
+                    y.rate.map_or_else(|| "–".to_string(), percent),
                     thousands(y.repeats),
                     thousands(y.events)
                 )
