@@ -222,8 +222,7 @@ pub enum Format {
     Markdown,
     /// CSV, one row per item.
     Csv,
-    /// One self-contained HTML page with charts (`report` only).
-    #[value(hide = true)]
+    /// One self-contained HTML page with charts (the report and the demo only).
     Html,
     /// JSON Lines: the JSON object on one line (what `fleet` writes).
     #[value(hide = true)]

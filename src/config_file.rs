@@ -348,6 +348,35 @@ impl Config {
     }
 }
 
+/// `[streams.NAME] paths`, each list checked; `bad` words the error.
+fn stream_paths(
+    raw: Option<Spanned<BTreeMap<String, RawStream>>>,
+    bad: impl Fn(Range<usize>, String) -> Error,
+) -> Result<BTreeMap<String, Vec<String>>> {
+    let mut streams = BTreeMap::new();
+    if let Some(raw) = raw {
+        let span = raw.span();
+        for (name, stream) in raw.into_inner() {
+            PathScope::new(&name, &stream.paths).map_err(|e| bad(span.clone(), e.to_string()))?;
+            streams.insert(name, stream.paths);
+        }
+    }
+    Ok(streams)
+}
+
+/// Checks that each string is a glob; `bad` words the error for the first that is not.
+fn globs(
+    list: Vec<Spanned<String>>,
+    bad: impl Fn(Range<usize>, globset::Error) -> Error,
+) -> Result<Vec<String>> {
+    list.into_iter()
+        .map(|g| match globset::Glob::new(g.get_ref()) {
+            Ok(_) => Ok(g.into_inner()),
+            Err(e) => Err(bad(g.span(), e)),
+        })
+        .collect()
+}
+
 /// The tag and incident patterns compile (an error names the line).
 fn check_patterns(raw: &RawFile, bad: &dyn Fn(Range<usize>, &str, String) -> Error) -> Result<()> {
     for (key, what, value) in [
@@ -376,35 +405,6 @@ fn non_production_list(
             NonProduction::new(std::slice::from_ref(entry.get_ref()))
                 .map_err(|e| bad(entry.span(), "non_production", e.to_string()))?;
             Ok(entry.into_inner())
-        })
-        .collect()
-}
-
-/// `[streams.NAME] paths`, each list checked; `bad` words the error.
-fn stream_paths(
-    raw: Option<Spanned<BTreeMap<String, RawStream>>>,
-    bad: impl Fn(Range<usize>, String) -> Error,
-) -> Result<BTreeMap<String, Vec<String>>> {
-    let mut streams = BTreeMap::new();
-    if let Some(raw) = raw {
-        let span = raw.span();
-        for (name, stream) in raw.into_inner() {
-            PathScope::new(&name, &stream.paths).map_err(|e| bad(span.clone(), e.to_string()))?;
-            streams.insert(name, stream.paths);
-        }
-    }
-    Ok(streams)
-}
-
-/// Checks that each string is a glob; `bad` words the error for the first that is not.
-fn globs(
-    list: Vec<Spanned<String>>,
-    bad: impl Fn(Range<usize>, globset::Error) -> Error,
-) -> Result<Vec<String>> {
-    list.into_iter()
-        .map(|g| match globset::Glob::new(g.get_ref()) {
-            Ok(_) => Ok(g.into_inner()),
-            Err(e) => Err(bad(g.span(), e)),
         })
         .collect()
 }

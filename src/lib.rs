@@ -24,6 +24,24 @@ pub mod scope;
 
 use error::Result;
 
+#[cfg(test)]
+mod proptests;
+
+/// Case count of the property tests: `PROPTEST_CASES`, else a modest 64 so CI stays quick
+/// (the `fuzz/` targets run the same parsers for as long as one likes).
+#[cfg(test)]
+pub(crate) fn proptest_config() -> proptest::prelude::ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    proptest::prelude::ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    }
+}
+
 /// How a successful run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -48,9 +66,7 @@ impl Outcome {
 pub fn run(cli: cli::Cli) -> Result<Outcome> {
     worker_stacks();
     let now = now()?;
-    let command = cli.command.unwrap_or(cli::Command::Report);
-    refuse_html_outside_report(&command, cli.shared.format)?;
-    let view = match command {
+    let view = match cli.command.unwrap_or(cli::Command::Report) {
         cli::Command::Report => report::View::Report,
         cli::Command::Releases(args) if args.streams => return list_streams(cli.shared),
         cli::Command::Releases(_) => report::View::Releases,
@@ -87,21 +103,6 @@ pub(crate) fn write_report(
     })
 }
 
-/// Only `report` writes HTML; every other command says so before doing any work. (A
-/// `format = "html"` in the config file sets the report's format; the other commands then
-/// write their default, so that a hook or a CI gate keeps working.)
-fn refuse_html_outside_report(command: &cli::Command, format: Option<cli::Format>) -> Result<()> {
-    if format == Some(cli::Format::Html) && !matches!(command, cli::Command::Report) {
-        return Err(error::Error::BadValue {
-            what: "--format".to_string(),
-            message: "html is written by `git cadence report` only; this command writes table, \
-                      json, markdown or csv"
-                .to_string(),
-        });
-    }
-    Ok(())
-}
-
 /// `releases --streams`: what the tag pattern selects, read without measuring anything.
 fn list_streams(shared: cli::SharedArgs) -> Result<Outcome> {
     let (repo, config, _) = commands::load(shared)?;
@@ -124,13 +125,28 @@ fn worker_stacks() {
 
 /// The time the analysis is "as of": now, or `SOURCE_DATE_EPOCH` (seconds) when set, which
 /// makes reports reproducible.
+///
+/// Reported: `SOURCE_DATE_EPOCH=9223372036854775807` grew to 7 GB (cadence windows back to
+/// 1970 from the end of time); a value outside 1970 to 9999 is an error.
 fn now() -> Result<i64> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v.trim().parse().map_err(|_| error::Error::BadValue {
-            what: "SOURCE_DATE_EPOCH".to_string(),
-            message: format!("`{v}` is not a number of seconds"),
-        }),
-        Err(_) => Ok(chrono::Utc::now().timestamp()),
+    let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(chrono::Utc::now().timestamp());
+    };
+    let bad = |why: &str| error::Error::BadValue {
+        what: "SOURCE_DATE_EPOCH".to_string(),
+        message: format!(
+            "`{}` {why}",
+            report::escape::terminal_text(&input::excerpt(&v))
+        ),
+    };
+    let seconds: i64 = v
+        .trim()
+        .parse()
+        .map_err(|_| bad("is not a number of seconds"))?;
+    if (0..=253_402_300_799).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(bad("is outside the years 1970 to 9999"))
     }
 }
 

@@ -12,6 +12,7 @@ use crate::exclude::SizeRules;
 use crate::facts::{CommitId, CommitIdx, DiffStats, History, Warning};
 use crate::git::diff::DiffRequest;
 use crate::git::{self, Repo};
+use crate::report::escape::terminal_text;
 use crate::report::model::{Report, StreamListing};
 
 /// Analyses the opened repository as of `now` (seconds).
@@ -357,13 +358,14 @@ fn unknown_bound_streams(config: &Config, points: &[ReleasePoint]) -> Vec<Warnin
                     if s.is_empty() {
                         "(unprefixed)".to_string()
                     } else {
-                        format!("`{s}`")
+                        format!("`{}`", terminal_text(s))
                     }
                 })
                 .collect();
             Warning(format!(
-                "stream `{name}` is bound to paths, but no release belongs to it (the \
+                "stream `{}` is bound to paths, but no release belongs to it (the \
                  release streams are: {}{})",
+                terminal_text(name),
                 if streams.is_empty() {
                     "none".to_string()
                 } else {

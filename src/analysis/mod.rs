@@ -2,6 +2,7 @@
 
 pub mod cadence;
 pub mod evidence;
+pub mod incident_index;
 pub mod releases;
 pub mod repeats;
 pub mod reverts;
@@ -455,6 +456,11 @@ fn settings(config: &Config, from_deploys: bool) -> Settings {
         lookback_days: config.lookback_days,
         window_days: config.window_days,
         churn: config.churn,
+        stream_paths: config
+            .streams
+            .iter()
+            .map(|(name, scope)| (name.clone(), scope.paths().to_vec()))
+            .collect(),
     }
 }
 

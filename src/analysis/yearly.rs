@@ -8,8 +8,10 @@ use chrono::Datelike;
 use super::cadence::to_time;
 use crate::report::model::RepeatYear;
 
-/// Per year with at least one event, oldest first: events, repeats and their rate. `events`
-/// are (time in seconds since the epoch, whether the event is a repeat).
+/// Per year from the first event's to the last event's, oldest first (a year between them
+/// without events is listed with zeros, so a chart's years are evenly spaced): events,
+/// repeats and their rate (`None` without events). `events` are (time in seconds since the
+/// epoch, whether the event is a repeat).
 #[must_use]
 pub fn per_year(events: impl IntoIterator<Item = (i64, bool)>) -> Vec<RepeatYear> {
     let mut years: BTreeMap<i32, (u64, u64)> = BTreeMap::new();
@@ -18,6 +20,11 @@ pub fn per_year(events: impl IntoIterator<Item = (i64, bool)>) -> Vec<RepeatYear
         entry.0 += 1;
         entry.1 += u64::from(repeat);
     }
+    if let (Some(&first), Some(&last)) = (years.keys().next(), years.keys().next_back()) {
+        for year in first..last {
+            years.entry(year).or_default();
+        }
+    }
     years
         .into_iter()
         .map(|(year, (events, repeats))| RepeatYear {
@@ -25,7 +32,7 @@ pub fn per_year(events: impl IntoIterator<Item = (i64, bool)>) -> Vec<RepeatYear
             events,
             novel: events - repeats,
             repeats,
-            rate: repeats as f64 / events as f64,
+            rate: (events > 0).then(|| repeats as f64 / events as f64),
         })
         .collect()
 }
@@ -47,8 +54,17 @@ mod tests {
             .iter()
             .map(|y| (y.year, y.events, y.novel, y.repeats))
             .collect();
-        assert_eq!(rows, [(2023, 1, 1, 0), (2024, 2, 1, 1), (2026, 1, 0, 1)]);
-        assert!((years[1].rate - 0.5).abs() < 1e-12);
+        assert_eq!(
+            rows,
+            [
+                (2023, 1, 1, 0),
+                (2024, 2, 1, 1),
+                (2025, 0, 0, 0),
+                (2026, 1, 0, 1)
+            ]
+        );
+        assert_eq!(years[1].rate, Some(0.5));
+        assert_eq!(years[2].rate, None);
         assert!(per_year([]).is_empty());
     }
 }

@@ -394,17 +394,6 @@ fn verdict(s: &PrSummary) -> String {
     v
 }
 
-/// A failure rate naming its signals (or saying failures cannot be seen).
-fn rate_text(s: &PrSummary, failed: u64, of: u64) -> String {
-    failure_rate_text(
-        failed,
-        of,
-        &s.failure_signals,
-        &s.failure_signals_seen,
-        s.incident_linked_only,
-    )
-}
-
 /// `Over the check limit: lines 6,123 (max 5,000).` or `Within the check limits (…).`;
 /// `None` without `--check` thresholds. No repository text in it.
 #[must_use]
@@ -480,6 +469,17 @@ pub fn hot_heading(s: &PrSummary) -> String {
             s.lookback_days
         )
     }
+}
+
+/// A failure rate naming its signals (or saying failures cannot be seen).
+fn rate_text(s: &PrSummary, failed: u64, of: u64) -> String {
+    failure_rate_text(
+        failed,
+        of,
+        &s.failure_signals,
+        &s.failure_signals_seen,
+        s.incident_linked_only,
+    )
 }
 
 /// Share of past releases as a table cell.
@@ -788,6 +788,32 @@ pub(crate) mod snapshot_tests {
     }
 
     #[test]
+    fn the_check_line_names_what_is_over() {
+        let mut s = sample();
+        assert_eq!(limits_line(&s), None);
+        let limit = |threshold, max, value| super::super::check::Limit {
+            threshold,
+            max,
+            value: Some(value),
+            exceeded: value > max,
+        };
+        s.limits = vec![
+            limit("max_unreleased_lines", 2000, 2140),
+            limit("max_unreleased_commits", 50, 23),
+        ];
+        assert_eq!(
+            limits_line(&s).as_deref(),
+            Some("Over the check limit with this change merged: lines 2,140 (max 2,000).")
+        );
+        s.limits = vec![limit("max_unreleased_commits", 50, 23)];
+        assert_eq!(
+            limits_line(&s).as_deref(),
+            Some("Within the check limits: commits 23 (max 50).")
+        );
+        assert!(markdown(&s).contains("\n\nWithin the check limits: commits 23 (max 50).\n"));
+    }
+
+    #[test]
     fn no_signal_in_the_history_is_no_failure_rate() {
         let mut s = sample();
         // The bug report: with no signal in the history, every author read "releases that size
@@ -813,31 +839,5 @@ pub(crate) mod snapshot_tests {
             md.contains("Change failure rate overall: failures cannot be seen"),
             "{md}"
         );
-    }
-
-    #[test]
-    fn the_check_line_names_what_is_over() {
-        let mut s = sample();
-        assert_eq!(limits_line(&s), None);
-        let limit = |threshold, max, value| super::super::check::Limit {
-            threshold,
-            max,
-            value: Some(value),
-            exceeded: value > max,
-        };
-        s.limits = vec![
-            limit("max_unreleased_lines", 2000, 2140),
-            limit("max_unreleased_commits", 50, 23),
-        ];
-        assert_eq!(
-            limits_line(&s).as_deref(),
-            Some("Over the check limit with this change merged: lines 2,140 (max 2,000).")
-        );
-        s.limits = vec![limit("max_unreleased_commits", 50, 23)];
-        assert_eq!(
-            limits_line(&s).as_deref(),
-            Some("Within the check limits: commits 23 (max 50).")
-        );
-        assert!(markdown(&s).contains("\n\nWithin the check limits: commits 23 (max 50).\n"));
     }
 }

@@ -237,7 +237,7 @@ fn repeat_lines(r: &Report, text: impl Fn(&str) -> String) -> Vec<String> {
                 format!(
                     "{} {} ({} of {})",
                     y.year,
-                    percent(y.rate),
+                    y.rate.map_or_else(|| "–".to_string(), percent),
                     thousands(y.repeats),
                     thousands(y.events)
                 )

@@ -53,7 +53,7 @@ pub struct UnmatchedTags {
 }
 
 /// What `releases --streams` prints.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct StreamListing {
     pub schema_version: u32,
     pub repository: RepositoryInfo,
@@ -108,6 +108,8 @@ pub struct Settings {
     /// Whether per-release churn was measured (`--churn`); without it the churn fields are
     /// `null`.
     pub churn: bool,
+    /// Streams bound to paths: stream name → its paths.
+    pub stream_paths: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// One release (or deploy).
@@ -396,7 +398,7 @@ pub struct RepeatIncidents {
     pub incidents: u64,
     pub repeats: u64,
     pub top_components: Vec<ComponentCount>,
-    /// Per calendar year (UTC) with events, oldest first.
+    /// Per calendar year (UTC) from the first event's to the last's, oldest first.
     pub per_year: Vec<RepeatYear>,
 }
 
@@ -407,8 +409,8 @@ pub struct RepeatYear {
     pub events: u64,
     pub novel: u64,
     pub repeats: u64,
-    /// repeats / events.
-    pub rate: f64,
+    /// repeats / events; `null` in a year without events.
+    pub rate: Option<f64>,
 }
 
 /// A component and how many failure events touched it.

@@ -144,6 +144,10 @@ fn a_revert_fails_only_its_own_package() {
         &repo,
         &[&["--format", "json", "--tag-pattern", STREAMS], BOUND].concat(),
     ));
+    assert_eq!(
+        report["settings"]["stream_paths"],
+        serde_json::json!({"app": ["app/"], "lib": ["lib/", "crates/lib/"]})
+    );
     let reverts = report["reverts"].as_array().unwrap();
     assert_eq!(reverts.len(), 1);
     assert_eq!(reverts[0]["kind"], "post_release");
@@ -267,6 +271,15 @@ fn unmatched_prefixed_tags_are_named_with_a_ready_pattern() {
         "{check}"
     );
     assert!(!check.contains("no tag matches"), "{check}");
+    let (pr, _) = text(&cadence(
+        &repo,
+        &["pr", "--base", "HEAD~1", "--format", "markdown"],
+    ));
+    assert!(
+        pr.contains("7 tags look like releases of 2 prefixed streams")
+            && pr.contains("`--tag-pattern '"),
+        "{pr}"
+    );
 }
 
 #[test]

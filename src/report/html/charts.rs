@@ -5,6 +5,7 @@
 
 use maud::{html, Markup};
 
+use super::repo_text;
 use super::svg::{
     axes, decade_ticks, duration_ticks, hatch, legend_key, linear_ticks, marker, n, time_ticks,
     Axis, Frame, Scale, Shape,
@@ -22,7 +23,7 @@ const SIGNALS: [(&str, Shape, &str); 3] = [
 ];
 
 /// Shapes of clean releases, one per stream (with a colour per stream).
-const STREAM_SHAPES: [Shape; 2] = [Shape::Circle, Shape::Square];
+const STREAM_SHAPES: [Shape; 3] = [Shape::Circle, Shape::Square, Shape::TriangleDown];
 /// Stream colour classes (Okabe–Ito blue, bluish green, sky blue, black, grey).
 const STREAM_CLASSES: usize = 5;
 
@@ -133,7 +134,7 @@ pub fn sizes_over_time(report: &Report) -> Markup {
                 @let (px, py) = (frame.x(x.frac(t(r))), frame.y(y.frac(r.lines_changed.unwrap_or(0) as f64)));
                 @let s = stream_of(r);
                 g {
-                    title { (r.tag) " · " (r.time.format("%Y-%m-%d")) " · " (thousands(r.lines_changed.unwrap_or(0))) " lines" }
+                    title { (repo_text(&r.tag)) " · " (r.time.format("%Y-%m-%d")) " · " (thousands(r.lines_changed.unwrap_or(0))) " lines" }
                     (marker(STREAM_SHAPES[s % STREAM_SHAPES.len()], px, py, 5.0, &format!("st{} clean", s % STREAM_CLASSES)))
                     @for (_, shape, class) in signals(r) {
                         (marker(*shape, px, py, 11.0, class))
@@ -170,7 +171,7 @@ pub fn sizes_over_time(report: &Report) -> Markup {
         body,
         legend: html! {
             @for (i, name) in streams.iter().enumerate() {
-                span { (legend_key(Some(STREAM_SHAPES[i % STREAM_SHAPES.len()]), &format!("st{} clean", i % STREAM_CLASSES))) (stream_label(name)) }
+                span { (legend_key(Some(STREAM_SHAPES[i % STREAM_SHAPES.len()]), &format!("st{} clean", i % STREAM_CLASSES))) (repo_text(stream_label(name))) }
             }
             (signal_legend())
         },
@@ -330,7 +331,7 @@ pub fn size_vs_remedy(report: &Report) -> Markup {
             @for (r, lines, days) in &points {
                 @let (px, py) = (frame.x(x.frac(*lines as f64)), frame.y(y.frac(*days)));
                 g {
-                    title { (r.tag) " · " (thousands(*lines)) " lines · remedied in " (opt_duration(remedy(r))) }
+                    title { (repo_text(&r.tag)) " · " (thousands(*lines)) " lines · remedied in " (opt_duration(remedy(r))) }
                     @let sig = signals(r);
                     @match sig.first() {
                         Some((_, shape, class)) => (marker(*shape, px, py, 10.0, class)),
@@ -500,7 +501,7 @@ pub fn repeats(report: &Report) -> Markup {
             @if slot >= 28.0 || i % 2 == 0 {
                 text x=(n(left + w / 2.0)) y=(n(top_frame.y(0.0) + 16.0)) text-anchor="middle" { (yr.year) }
             }
-            @if slot >= 40.0 {
+            @if slot >= 40.0 && yr.events > 0 {
                 text.label x=(n(left + w / 2.0)) y=(n(all_top - 4.0)) text-anchor="middle" { (yr.repeats) "/" (yr.events) }
             }
         }
@@ -509,7 +510,7 @@ pub fn repeats(report: &Report) -> Markup {
             @for (i, c) in comps.iter().enumerate() {
                 @let ty = comp_frame.top + row * i as f64;
                 @let w = comp_frame.x(cx.frac(c.incidents as f64)) - comp_frame.left;
-                text x=(n(comp_frame.left - 6.0)) y=(n(ty + 14.0)) text-anchor="end" { (crate::report::text::truncate(&c.component, 36)) }
+                text x=(n(comp_frame.left - 6.0)) y=(n(ty + 14.0)) text-anchor="end" { (crate::report::text::truncate(&repo_text(&c.component), 36)) }
                 rect.bar.novel x=(n(comp_frame.left)) y=(n(ty + 3.0)) width=(n(w)) height=(n(row - 6.0)) {}
                 text.label x=(n(comp_frame.left + w + 4.0)) y=(n(ty + 14.0)) { (c.incidents) }
             }
@@ -522,7 +523,7 @@ pub fn repeats(report: &Report) -> Markup {
         .join("; ");
     let alt_comps = comps
         .iter()
-        .map(|c| format!("{} ({})", c.component, c.incidents))
+        .map(|c| format!("{} ({})", repo_text(&c.component), c.incidents))
         .collect::<Vec<_>>()
         .join(", ");
     figure(&Chart {

@@ -15,6 +15,13 @@ use super::text::{opt_count, opt_duration, opt_float, opt_percent, thousands};
 /// The page's stylesheet: Okabe–Ito colours, print rules.
 const CSS: &str = include_str!("report.css");
 
+/// Text from the repository or its settings on the page: maud escapes markup; this also
+/// folds line breaks and replaces control characters and bidi overrides, as for a terminal,
+/// so a tag cannot reorder what a reader sees.
+fn repo_text(text: &str) -> String {
+    super::escape::terminal_text(text)
+}
+
 /// Writes the whole report as one HTML page.
 pub fn write_report(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(page(r).into_string().as_bytes())
@@ -28,7 +35,7 @@ fn page(r: &Report) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="generator" content=(concat!("git-cadence ", env!("CARGO_PKG_VERSION")));
-                title { "Release health · " (r.repository.path) }
+                title { "Release health · " (repo_text(&r.repository.path)) }
                 style { (PreEscaped(CSS)) }
             }
             body {
@@ -60,20 +67,20 @@ fn header(r: &Report) -> Markup {
     };
     html! {
         header {
-            h1 { "Release health: " (r.repository.path) }
+            h1 { "Release health: " (repo_text(&r.repository.path)) }
             p.meta {
                 @match (r.releases.first(), r.releases.last()) {
                     (Some(first), Some(last)) => {
-                        (thousands(r.summary.releases)) " " (what) ", " (first.tag) " ("
-                        (first.time.format("%Y-%m-%d")) ") to " (last.tag) " ("
+                        (thousands(r.summary.releases)) " " (what) ", " (repo_text(&first.tag)) " ("
+                        (first.time.format("%Y-%m-%d")) ") to " (repo_text(&last.tag)) " ("
                         (last.time.format("%Y-%m-%d")) ")"
                     }
-                    _ => { "No " (what) " found (tag pattern " code { (r.settings.tag_pattern) } ")." }
+                    _ => { "No " (what) " found (tag pattern " code { (repo_text(&r.settings.tag_pattern)) } ")." }
                 }
                 " · as of " (r.generated_at.format("%Y-%m-%d"))
             }
             @if !r.summary.headline.is_empty() {
-                p.headline { (r.summary.headline) }
+                p.headline { (repo_text(&r.summary.headline)) }
             }
         }
     }
@@ -137,10 +144,10 @@ fn release_table(rows: &[ReleaseRow]) -> Markup {
                 tbody {
                     @for x in rows.iter().rev() {
                         tr.failed[x.failed] {
-                            td { (x.tag) }
-                            @if streams { td { (x.stream) } }
+                            td { (repo_text(&x.tag)) }
+                            @if streams { td { (repo_text(&x.stream)) } }
                             td { (x.time.format("%Y-%m-%d")) }
-                            td { (x.previous.as_deref().unwrap_or("–")) }
+                            td { (repo_text(x.previous.as_deref().unwrap_or("–"))) }
                             td.num { (opt_duration(x.interval_seconds)) }
                             td.num { (thousands(x.commits)) }
                             td.num { (opt_count(x.files_changed)) }
@@ -168,10 +175,10 @@ fn footer(r: &Report) -> Markup {
             @if e.rules.is_empty() {
                 p { "Sizes count every file (nothing excluded)." }
             } @else {
-                p { "Left out of sizes (" (thousands(e.files)) " file changes, " (thousands(e.lines)) " lines): " (e.rules.join("; ")) "." }
+                p { "Left out of sizes (" (thousands(e.files)) " file changes, " (thousands(e.lines)) " lines): " (repo_text(&e.rules.join("; "))) "." }
             }
             p {
-                "Tag pattern " code { (r.settings.tag_pattern) } " · failure: " (r.settings.failure)
+                "Tag pattern " code { (repo_text(&r.settings.tag_pattern)) } " · failure: " (r.settings.failure)
                 " · component depth " (r.settings.component_depth) " · lookback "
                 (r.settings.lookback_days) " days · window " (r.settings.window_days) " days."
             }

@@ -149,11 +149,8 @@ pub fn duration_ticks(scale: Scale) -> Vec<Tick> {
         (365.0, "1 yr"),
         (3650.0, "10 yr"),
     ];
-    // 30 days sits close to a week on a log scale: shown only on short scales.
-    let wide = match scale {
-        Scale::Log { min, max } => max / min > 1000.0,
-        Scale::Linear { .. } => false,
-    };
+    // 30 days sits close to a week on a log scale: left out when a year is on the axis.
+    let wide = (-1e-9..=1.0 + 1e-9).contains(&scale.frac(365.0));
     marks
         .iter()
         .filter(|(v, _)| (-1e-9..=1.0 + 1e-9).contains(&scale.frac(*v)) && *v >= lower(scale))
@@ -288,6 +285,8 @@ pub enum Shape {
     Circle,
     Cross,
     Triangle,
+    /// Pointing down.
+    TriangleDown,
     Diamond,
     Square,
 }
@@ -306,6 +305,9 @@ pub fn marker(shape: Shape, x: f64, y: f64, size: f64, class: &str) -> Markup {
         },
         Shape::Triangle => html! {
             polygon class=(class) points=(format!("{},{} {},{} {},{}", n(x), n(y - r), n(x + r), n(y + r), n(x - r), n(y + r))) {}
+        },
+        Shape::TriangleDown => html! {
+            polygon class=(class) points=(format!("{},{} {},{} {},{}", n(x), n(y + r), n(x + r), n(y - r), n(x - r), n(y - r))) {}
         },
         Shape::Diamond => html! {
             polygon class=(class) points=(format!("{},{} {},{} {},{} {},{}", n(x), n(y - r), n(x + r), n(y), n(x), n(y + r), n(x - r), n(y))) {}
@@ -359,6 +361,20 @@ mod tests {
         let labels: Vec<String> = decade_ticks(s).into_iter().map(|t| t.1).collect();
         assert_eq!(labels, ["10", "100", "1k", "10k", "100k", "1M"]);
         assert_eq!(si(1500.0), "1.5k");
+    }
+
+    #[test]
+    fn duration_ticks_name_round_durations_inside_the_scale() {
+        let labels = |lo: f64, hi: f64| -> Vec<String> {
+            duration_ticks(Scale::log_decades(lo, hi))
+                .into_iter()
+                .map(|t| t.1)
+                .collect()
+        };
+        // 1 hour to 100 days: 30 days is the top tick.
+        assert_eq!(labels(1.0 / 24.0, 84.0), ["1 h", "1 d", "1 wk", "30 d"]);
+        // Up to 1,000 days: a year is on the axis, 30 days (too close to a week) is not.
+        assert_eq!(labels(1.0 / 24.0, 400.0), ["1 h", "1 d", "1 wk", "1 yr"]);
     }
 
     #[test]
