@@ -166,7 +166,7 @@ pub fn settings(flags: &SharedArgs, file: Option<&FileConfig>) -> Vec<Setting> {
         row(
             "non_production",
             None,
-            f.non_production.as_ref().map(|l| list(l)),
+            f.non_production.as_ref().map(|list| list.join(", ")),
             Some("tests, docs, CI files, changelogs, spelling lists"),
         ),
         row(
@@ -288,7 +288,7 @@ mod tests {
     fn each_setting_names_where_it_came_from() {
         let file = FileConfig::parse(
             Path::new("/repo/.git-cadence.toml"),
-            "component_depth = 3\nexclude = [\"docs/**\"]\nwindow_days = 30\nnon_production = [\"bench/\"]\n[streams.cli]\npaths = [\"cli/\"]\n[check]\nmax_unreleased_lines = 500\nbranches = [\"main\"]\n",
+            "component_depth = 3\nexclude = [\"docs/**\"]\nwindow_days = 30\nnon_production = [\"bench/\", \"*.snap\"]\n[streams.cli]\npaths = [\"cli/\"]\n[check]\nmax_unreleased_lines = 500\nbranches = [\"main\"]\n",
         )
         .expect("valid");
         let flags = SharedArgs {
@@ -317,7 +317,7 @@ mod tests {
         let r = find(&rows, "non_production");
         assert_eq!(
             (r.value.as_deref(), r.source),
-            (Some("[\"bench/\"]"), "file")
+            (Some("bench/, *.snap"), "file")
         );
         let r = find(&rows, "check.max_unreleased_lines");
         assert_eq!((r.value.as_deref(), r.source), (Some("500"), "file"));
