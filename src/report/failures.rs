@@ -6,7 +6,9 @@
 use chrono::{DateTime, Utc};
 
 use super::model::{ReleaseRow, Report, SizeVsFailure};
-use super::text::{duration, failure_rate_text, opt_duration, percent, plural, ratio, thousands};
+use super::text::{
+    duration, failure_rate_text, opt_duration, opt_percent, percent, plural, ratio, thousands,
+};
 
 /// One counted failure, for the "latest failures" list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -240,7 +242,7 @@ fn repeat_lines(r: &Report, text: impl Fn(&str) -> String) -> Vec<String> {
                 format!(
                     "{} {} ({} of {})",
                     y.year,
-                    y.rate.map_or_else(|| "–".to_string(), percent),
+                    opt_percent(y.rate),
                     thousands(y.repeats),
                     thousands(y.events)
                 )
