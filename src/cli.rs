@@ -33,8 +33,15 @@ pub enum Command {
     Pr(PrArgs),
     /// Install or remove the git hook (pre-push by default), or run what it runs.
     Hook(HookArgs),
-    /// Generate the man page or shell completions.
-    #[command(hide = true)]
+    /// Many repositories in parallel: one JSON line per repository (`--format jsonl`, the
+    /// only format), the `report --format json` object or an error; a bad one never stops
+    /// the rest.
+    Fleet(FleetArgs),
+    /// Build a sample history in a temporary directory and print the full report on it.
+    Demo(DemoArgs),
+    /// Print the settings in force and where each came from (default, file or flag).
+    Config,
+    /// Generate the man page, shell completions or the JSON Schema of the report.
     Generate(GenerateArgs),
 }
 
@@ -61,6 +68,30 @@ pub struct CheckArgs {
     pub max_unreleased_days: Option<u64>,
 }
 
+/// The repositories of `fleet` and how to split them; `--repo` may also be given several
+/// times.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FleetArgs {
+    /// File with one repository path per line; `-` reads stdin.
+    #[arg(long, value_name = "FILE")]
+    pub repos_from: Option<PathBuf>,
+    /// Repositories analysed at once (default: the number of cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Keep only shard I of N (0 <= I < N), by a stable hash of each path as listed: N
+    /// machines given the same list split it with no coordination.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Skip repositories whose HEAD and settings already have a line in FILE (an earlier
+    /// run's output; a missing file is empty).
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+    /// Print the paths this run (this shard) would analyse, one per line, and stop: to
+    /// clone only a shard's repositories.
+    #[arg(long)]
+    pub list: bool,
+}
+
 /// What `pr` compares.
 #[derive(Debug, Args)]
 pub struct PrArgs {
@@ -70,6 +101,12 @@ pub struct PrArgs {
     /// The change (default: HEAD).
     #[arg(long, value_name = "REF", default_value = "HEAD")]
     pub head: String,
+    /// Exit 1 when the next release with this change merged would be over a `check`
+    /// threshold (the flags below, else `[check]` in `.git-cadence.toml`).
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub thresholds: CheckArgs,
 }
 
 /// `hook install|uninstall|run`.
@@ -104,21 +141,43 @@ pub enum HookAction {
         #[arg(long)]
         force: bool,
     },
-    /// Print one line about the unreleased batch to stderr (what the hook runs).
-    Run {
-        /// Exit 1 when a `check` threshold is exceeded.
-        #[arg(long)]
-        enforce: bool,
-        /// Read pre-push's ref lines from stdin and describe the pushed branch.
-        #[arg(long)]
-        stdin_refs: bool,
-        /// The hook's own arguments (ignored).
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        hook_args: Vec<String>,
-    },
+    /// Print one line about the pushed batch to stderr (what the hook runs). Silent when the
+    /// push deletes a branch or sends nothing new.
+    Run(HookRunArgs),
 }
 
-/// `generate man|completions`.
+/// `demo`: where the sample history goes.
+#[derive(Debug, Args, Default)]
+pub struct DemoArgs {
+    /// Keep the sample repository in DIR (a new or empty directory) to try other commands
+    /// on it; without it, the history is built in a temporary directory and removed.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// `hook run`: what the pre-push hook (or pre-commit, husky, lefthook) calls.
+#[derive(Debug, Args, Default)]
+pub struct HookRunArgs {
+    /// Exit 1 when a `check` threshold is exceeded on a push to a release branch.
+    #[arg(long)]
+    pub enforce: bool,
+    /// Read pre-push's ref lines from stdin and describe the pushed branch.
+    #[arg(long)]
+    pub stdin_refs: bool,
+    /// A release branch that --enforce gates (repeatable; a glob such as `release/*` works).
+    /// Default: `[check] branches` in `.git-cadence.toml`, else the remote's default branch.
+    #[arg(long = "release-branch", value_name = "NAME")]
+    pub release_branches: Vec<String>,
+    /// The hook's own arguments: the remote's name and URL.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "HOOK_ARGS"
+    )]
+    pub hook_args: Vec<String>,
+}
+
+/// `generate man|completions|schema`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     #[command(subcommand)]
@@ -134,10 +193,16 @@ pub enum Generate {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
-    /// Completions for a shell.
+    /// Completions for a shell; they complete `git cadence …` as well as `git-cadence …`.
     Completions {
         shell: clap_complete::Shell,
         /// Directory to write into (default: stdout).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// The JSON Schema of `report --format json` (also in docs/schema.json).
+    Schema {
+        /// Directory to write `schema.json` into (default: stdout).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -158,6 +223,9 @@ pub enum Format {
     /// One self-contained HTML page with charts (`report` only).
     #[value(hide = true)]
     Html,
+    /// JSON Lines: the JSON object on one line (what `fleet` writes).
+    #[value(hide = true)]
+    Jsonl,
 }
 
 /// When to colour the table output.
@@ -181,11 +249,12 @@ pub enum FailureMode {
 
 /// Options every command takes. A `.git-cadence.toml` at the repository root sets the same
 /// things; flags win.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args, Default, Clone)]
 pub struct SharedArgs {
-    /// The repository (default: discovered from the current directory, like git).
+    /// The repository (default: discovered from the current directory, like git); `fleet`
+    /// takes it several times.
     #[arg(long, global = true, value_name = "PATH")]
-    pub repo: Option<PathBuf>,
+    pub repo: Vec<PathBuf>,
 
     /// Output format.
     #[arg(long, global = true, value_enum)]
@@ -241,6 +310,11 @@ pub struct SharedArgs {
     #[arg(long, global = true, value_name = "REGEX")]
     pub incident_pattern: Option<String>,
 
+    /// Also measure churn: each release's non-merge commits against their first parents
+    /// (`churn_lines_added`/`_deleted`). Off by default: it is most of a first run's cost.
+    #[arg(long, global = true)]
+    pub churn: bool,
+
     /// Do not read or write the size cache (kept in $XDG_CACHE_HOME/git-cadence, never in the
     /// repository).
     #[arg(long, global = true)]
@@ -253,4 +327,82 @@ pub struct SharedArgs {
     /// Print no warnings and no progress.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Directories of a path that name its component, for repeat failures (default 2).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub component_depth: Option<u32>,
+
+    /// How far back a failure looks for an earlier one in the same component, in days
+    /// (default 180).
+    #[arg(long, global = true, value_name = "DAYS")]
+    pub lookback_days: Option<u32>,
+
+    /// Width of the rolling cadence windows, in days (default 90).
+    #[arg(long, global = true, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub window_days: Option<u32>,
+}
+
+/// The formats each command produces; a command's `--format` offers only these. Commands
+/// not listed take every [`Format`] (the report and the demo, which prints the report).
+const FORMATS: &[(&str, &[&str])] = &[
+    ("releases", &["table", "json", "markdown", "csv"]),
+    ("reverts", &["table", "json", "markdown", "csv"]),
+    ("check", &["table", "json", "markdown", "csv"]),
+    ("pr", &["table", "json", "markdown"]),
+    ("config", &["table", "json"]),
+    ("hook", &[]),
+    ("generate", &[]),
+    ("fleet", &["jsonl"]),
+];
+
+/// The command line as parsed and documented (help, man page, completions): the derived
+/// [`Cli`] with each command's `--format` narrowed to the formats it produces.
+#[must_use]
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    for (name, formats) in FORMATS {
+        cmd = cmd.mut_subcommand(name, |sub| narrow_format(sub, formats));
+    }
+    cmd
+}
+
+/// Gives `sub` (and, for a command with no formats, its subcommands) its own `--format`,
+/// which the global one then does not replace.
+fn narrow_format(sub: clap::Command, formats: &'static [&'static str]) -> clap::Command {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    let arg = clap::Arg::new("format")
+        .long("format")
+        .value_name("FORMAT")
+        .help("Output format")
+        .value_parser(
+            PossibleValuesParser::new(formats.iter().copied())
+                .try_map(|s| <Format as ValueEnum>::from_str(&s, true)),
+        );
+    if formats.is_empty() {
+        // Writes no report: no --format at all (hidden so that parsing still has the id).
+        let names: Vec<String> = sub
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        let mut sub = sub.arg(arg.hide(true));
+        for name in names {
+            sub = sub.mut_subcommand(name, |s| s.arg(arg_hidden()));
+        }
+        sub
+    } else {
+        sub.arg(arg)
+    }
+}
+
+/// A `--format` that accepts nothing, for commands that print no report.
+fn arg_hidden() -> clap::Arg {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    clap::Arg::new("format")
+        .long("format")
+        .hide(true)
+        .value_parser(
+            PossibleValuesParser::new(Vec::<&str>::new())
+                .try_map(|s| <Format as ValueEnum>::from_str(&s, true)),
+        )
 }

@@ -22,6 +22,13 @@ pub const DEFAULT_TAG_PATTERN: &str =
 pub const DEFAULT_INCIDENT_PATTERN: &str =
     r"(?i)incident|outage|sev[0-9]|postmortem|post-mortem|hotfix|rollback|INC-[0-9]+";
 
+/// Default directories of a path that name its component (repeat failures).
+pub const DEFAULT_COMPONENT_DEPTH: usize = 2;
+/// Default lookback of a repeat failure, in days.
+pub const DEFAULT_LOOKBACK_DAYS: u32 = 180;
+/// Default width of the rolling cadence windows, in days.
+pub const DEFAULT_WINDOW_DAYS: u32 = 90;
+
 /// Resolved settings of one run.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -48,6 +55,8 @@ pub struct Config {
     /// The same for `incidents`.
     pub incidents_confined_to: Option<PathBuf>,
     pub no_cache: bool,
+    /// Measure per-release churn (`--churn`, `churn = true`).
+    pub churn: bool,
     pub color: ColorChoice,
     pub quiet: bool,
     pub failure: FailureMode,
@@ -79,7 +88,7 @@ impl Config {
             .transpose()?;
         check_window(args, since, until)?;
         Ok(Self {
-            repo: args.repo.clone(),
+            repo: one_repo(args)?,
             format: args.format.unwrap_or(Format::Table),
             tag_pattern,
             tag_pattern_is_default,
@@ -94,6 +103,7 @@ impl Config {
             deploys_confined_to: None,
             incidents_confined_to: None,
             no_cache: args.no_cache,
+            churn: args.churn,
             color: args.color.unwrap_or(ColorChoice::Auto),
             quiet: args.quiet,
             failure: args.failure.unwrap_or(FailureMode::Any),
@@ -102,10 +112,28 @@ impl Config {
                     .as_deref()
                     .unwrap_or(DEFAULT_INCIDENT_PATTERN),
             )?,
-            component_depth: 2,
-            lookback_days: 180,
-            window_days: 90,
+            component_depth: args
+                .component_depth
+                .map_or(DEFAULT_COMPONENT_DEPTH, |d| d as usize),
+            lookback_days: args.lookback_days.unwrap_or(DEFAULT_LOOKBACK_DAYS),
+            window_days: args.window_days.unwrap_or(DEFAULT_WINDOW_DAYS),
         })
+    }
+}
+
+/// The one `--repo` of a command other than `fleet` (`None`: discover from the current
+/// directory); several are an error.
+pub fn one_repo(args: &SharedArgs) -> Result<Option<PathBuf>> {
+    match args.repo.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        more => Err(Error::BadValue {
+            what: "--repo".to_string(),
+            message: format!(
+                "given {} times; only `git cadence fleet` takes several repositories",
+                more.len()
+            ),
+        }),
     }
 }
 

@@ -41,8 +41,7 @@ use crate::scope::PathScope;
 pub const FILE_NAME: &str = ".git-cadence.toml";
 
 /// Thresholds of `git cadence check` (and of `hook install --enforce`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CheckThresholds {
     pub max_unreleased_lines: Option<u64>,
     pub max_unreleased_commits: Option<u64>,
@@ -57,6 +56,26 @@ impl CheckThresholds {
             max_unreleased_lines: flags.max_unreleased_lines.or(self.max_unreleased_lines),
             max_unreleased_commits: flags.max_unreleased_commits.or(self.max_unreleased_commits),
             max_unreleased_days: flags.max_unreleased_days.or(self.max_unreleased_days),
+        }
+    }
+}
+
+/// `[check]` as written: the thresholds and the release branches `hook run --enforce` gates.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    max_unreleased_lines: Option<u64>,
+    max_unreleased_commits: Option<u64>,
+    max_unreleased_days: Option<u64>,
+    branches: Option<Vec<Spanned<String>>>,
+}
+
+impl RawCheck {
+    fn thresholds(&self) -> CheckThresholds {
+        CheckThresholds {
+            max_unreleased_lines: self.max_unreleased_lines,
+            max_unreleased_commits: self.max_unreleased_commits,
+            max_unreleased_days: self.max_unreleased_days,
         }
     }
 }
@@ -94,12 +113,13 @@ struct RawFile {
     deploys: Option<Spanned<String>>,
     failure: Option<FailureMode>,
     no_cache: Option<bool>,
+    churn: Option<bool>,
     color: Option<ColorChoice>,
     quiet: Option<bool>,
     component_depth: Option<Spanned<usize>>,
     lookback_days: Option<u32>,
     window_days: Option<Spanned<u32>>,
-    check: Option<CheckThresholds>,
+    check: Option<RawCheck>,
     streams: Option<Spanned<BTreeMap<String, RawStream>>>,
 }
 
@@ -129,12 +149,15 @@ pub struct FileConfig {
     pub deploys: Option<PathBuf>,
     pub failure: Option<FailureMode>,
     pub no_cache: Option<bool>,
+    pub churn: Option<bool>,
     pub color: Option<ColorChoice>,
     pub quiet: Option<bool>,
     pub component_depth: Option<usize>,
     pub lookback_days: Option<u32>,
     pub window_days: Option<u32>,
     pub check: CheckThresholds,
+    /// `[check] branches`: the branches whose pushes `hook run --enforce` gates (globs).
+    pub release_branches: Option<Vec<String>>,
     /// `[streams.NAME] paths`, checked.
     pub streams: BTreeMap<String, Vec<String>>,
 }
@@ -206,40 +229,38 @@ impl FileConfig {
         };
         let since = date("since", &raw.since, false)?;
         let until = date("until", &raw.until, true)?;
-        let mut exclude = Vec::new();
-        for glob in raw.exclude.unwrap_or_default() {
-            globset::Glob::new(glob.get_ref())
-                .map_err(|e| bad(glob.span(), "exclude", format!("bad glob: {e}")))?;
-            exclude.push(glob.into_inner());
-        }
+        let exclude = globs(raw.exclude.unwrap_or_default(), |span, e| {
+            bad(span, "exclude", format!("bad glob: {e}"))
+        })?;
         for (key, value) in [("deploys", &raw.deploys), ("incidents", &raw.incidents)] {
             if let Some(v) = value {
                 crate::input::check_relative(v.get_ref()).map_err(|m| bad(v.span(), key, m))?;
             }
         }
-        if let Some(d) = &raw.component_depth {
-            if *d.get_ref() == 0 {
-                return Err(bad(
-                    d.span(),
-                    "component_depth",
-                    "must be at least 1".into(),
-                ));
+        let depth = raw
+            .component_depth
+            .as_ref()
+            .map(|d| (d.span(), *d.get_ref() as u64));
+        let window = raw
+            .window_days
+            .as_ref()
+            .map(|w| (w.span(), u64::from(*w.get_ref())));
+        for (key, value) in [("component_depth", depth), ("window_days", window)] {
+            if let Some((span, 0)) = value {
+                return Err(bad(span, key, "must be at least 1".into()));
             }
         }
-        if let Some(w) = &raw.window_days {
-            if *w.get_ref() == 0 {
-                return Err(bad(w.span(), "window_days", "must be at least 1".into()));
-            }
-        }
-        let mut streams = BTreeMap::new();
-        if let Some(raw_streams) = raw.streams {
-            let span = raw_streams.span();
-            for (name, stream) in raw_streams.into_inner() {
-                PathScope::new(&name, &stream.paths)
-                    .map_err(|e| bad(span.clone(), "streams", e.to_string()))?;
-                streams.insert(name, stream.paths);
-            }
-        }
+        let check = raw.check.unwrap_or_default();
+        let thresholds = check.thresholds();
+        let release_branches = check
+            .branches
+            .map(|list| {
+                globs(list, |span, e| {
+                    bad(span, "branches", format!("bad glob: {e}"))
+                })
+            })
+            .transpose()?;
+        let streams = stream_paths(raw.streams, |span, e| bad(span, "streams", e))?;
         Ok(Self {
             path: path.to_path_buf(),
             format: raw.format,
@@ -254,12 +275,14 @@ impl FileConfig {
             deploys: raw.deploys.map(|p| dir.join(p.into_inner())),
             failure: raw.failure,
             no_cache: raw.no_cache,
+            churn: raw.churn,
             color: raw.color,
             quiet: raw.quiet,
             component_depth: raw.component_depth.map(Spanned::into_inner),
             lookback_days: raw.lookback_days,
             window_days: raw.window_days.map(Spanned::into_inner),
-            check: raw.check.unwrap_or_default(),
+            check: thresholds,
+            release_branches,
             streams,
         })
     }
@@ -284,8 +307,14 @@ impl FileConfig {
             .incident_pattern
             .or_else(|| self.incident_pattern.clone());
         args.no_cache |= self.no_cache.unwrap_or(false);
+        args.churn |= self.churn.unwrap_or(false);
         args.color = args.color.or(self.color);
         args.quiet |= self.quiet.unwrap_or(false);
+        args.component_depth = args
+            .component_depth
+            .or(self.component_depth.map(|d| d as u32));
+        args.lookback_days = args.lookback_days.or(self.lookback_days);
+        args.window_days = args.window_days.or(self.window_days);
         args
     }
 }
@@ -307,16 +336,6 @@ impl Config {
         if incidents_from_file {
             config.incidents_confined_to = root;
         }
-        // No flag sets these: the file decides.
-        if let Some(d) = file.component_depth {
-            config.component_depth = d;
-        }
-        if let Some(d) = file.lookback_days {
-            config.lookback_days = d;
-        }
-        if let Some(d) = file.window_days {
-            config.window_days = d;
-        }
         for (name, paths) in &file.streams {
             if !config.streams.contains_key(name) {
                 config
@@ -326,6 +345,35 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+/// `[streams.NAME] paths`, each list checked; `bad` words the error.
+fn stream_paths(
+    raw: Option<Spanned<BTreeMap<String, RawStream>>>,
+    bad: impl Fn(Range<usize>, String) -> Error,
+) -> Result<BTreeMap<String, Vec<String>>> {
+    let mut streams = BTreeMap::new();
+    if let Some(raw) = raw {
+        let span = raw.span();
+        for (name, stream) in raw.into_inner() {
+            PathScope::new(&name, &stream.paths).map_err(|e| bad(span.clone(), e.to_string()))?;
+            streams.insert(name, stream.paths);
+        }
+    }
+    Ok(streams)
+}
+
+/// Checks that each string is a glob; `bad` words the error for the first that is not.
+fn globs(
+    list: Vec<Spanned<String>>,
+    bad: impl Fn(Range<usize>, globset::Error) -> Error,
+) -> Result<Vec<String>> {
+    list.into_iter()
+        .map(|g| match globset::Glob::new(g.get_ref()) {
+            Ok(_) => Ok(g.into_inner()),
+            Err(e) => Err(bad(g.span(), e)),
+        })
+        .collect()
 }
 
 /// The 1-based line of byte offset `offset` in `text`.
@@ -364,6 +412,7 @@ incident_pattern = "SEV-[0-9]"
 deploys = "deploys.csv"
 failure = "incident-linked"
 no_cache = true
+churn = true
 color = "never"
 quiet = true
 component_depth = 3
@@ -374,6 +423,7 @@ window_days = 30
 max_unreleased_lines = 5000
 max_unreleased_commits = 50
 max_unreleased_days = 14
+branches = ["main", "release/*"]
 "#,
         )
         .expect("valid file");
@@ -390,9 +440,14 @@ max_unreleased_days = 14
         assert_eq!(c.deploys, Some(PathBuf::from("/repo/deploys.csv")));
         assert_eq!(c.failure, Some(FailureMode::IncidentLinked));
         assert_eq!(c.color, Some(ColorChoice::Never));
+        assert_eq!(c.churn, Some(true));
         assert_eq!(c.component_depth, Some(3));
         assert_eq!(c.lookback_days, Some(90));
         assert_eq!(c.window_days, Some(30));
+        assert_eq!(
+            c.release_branches.as_deref(),
+            Some(&["main".to_string(), "release/*".to_string()][..])
+        );
         assert_eq!(
             c.check,
             CheckThresholds {

@@ -66,6 +66,21 @@ impl serde::Serialize for CommitId {
     }
 }
 
+/// In JSON a commit id is its 40 lowercase hex digits.
+impl schemars::JsonSchema for CommitId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CommitId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9a-f]{40}$",
+            "description": "A full commit id: 40 lowercase hex digits."
+        })
+    }
+}
+
 /// Index of a commit in [`History::commits`].
 pub type CommitIdx = u32;
 

@@ -75,20 +75,33 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
         cli::Command::Pr(args) => return commands::pr::run(cli.shared, &args, now),
         cli::Command::Hook(args) => return hook::run(cli.shared, args.action, now),
         cli::Command::Generate(args) => return commands::generate::run(args.what),
+        cli::Command::Demo(args) => return commands::demo::run(cli.shared, &args),
+        cli::Command::Config => return commands::config::run(&cli.shared),
+        cli::Command::Fleet(args) => return commands::fleet::run(&cli.shared, &args, now),
         cli::Command::Reverts => report::View::Reverts,
     };
     let (repo, config, _) = commands::load(cli.shared)?;
     let report = pipeline::analyse(&repo, &config, now)?;
     pipeline::print_warnings(&report.warnings, config.quiet);
+    write_report(&report, view, &config)?;
+    Ok(Outcome::Success)
+}
+
+/// Writes `report` as `view` in the configured format to stdout, with colour and pictures
+/// only where the terminal takes them.
+pub(crate) fn write_report(
+    report: &report::model::Report,
+    view: report::View,
+    config: &config::Config,
+) -> Result<()> {
     let color = use_color(config.color);
     let style = report::table::Style {
         color,
         pictures: color && unicode_locale(),
     };
     emit_as(config.format, color, |out| {
-        report::render(&report, view, config.format, style, out)
-    })?;
-    Ok(Outcome::Success)
+        report::render(report, view, config.format, style, out)
+    })
 }
 
 /// Only `report` writes HTML; every other command says so before doing any work. (A

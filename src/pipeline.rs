@@ -149,9 +149,9 @@ impl Batch {
 
 /// Per release: its size (`None` for the first of a line, or outside the window) and its
 /// churn; and the warnings measuring gave.
-type Measured = (Vec<Option<DiffStats>>, Vec<DiffStats>, Vec<Warning>);
+type Measured = (Vec<Option<DiffStats>>, Option<Vec<DiffStats>>, Vec<Warning>);
 
-/// Sizes and churn per release (`None` / zero outside the window), measured in parallel.
+/// Sizes and churn per release (`None` / zero outside the window; churn `None` unless `--churn`), measured in parallel.
 /// For each stream bound to paths, also which commits of each release touch its paths:
 /// written into the releases' `bound_commits` (for every release of the stream, since
 /// failures look at releases outside the window too).
@@ -194,7 +194,10 @@ fn measure_releases(
                 },
             ));
         }
-        if !in_window && group == 0 {
+        // Unbound streams diff their commits only for churn, which is measured only when
+        // asked for (it is most of a first run's cost); bound streams need them to know
+        // which commits touch their paths.
+        if group == 0 && !(in_window && config.churn) {
             continue;
         }
         for &c in &r.commits {
@@ -237,7 +240,7 @@ fn measure_releases(
             }
         }
     }
-    Ok((sizes, churn, warnings))
+    Ok((sizes, config.churn.then_some(churn), warnings))
 }
 
 /// The workspace packages declared at any of `commits` (HEAD and the releases), each (name,

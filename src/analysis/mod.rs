@@ -38,8 +38,9 @@ pub struct Facts {
     pub releases: ReleaseSet,
     /// Per release: its size against its previous release (`None` for the first of a line).
     pub sizes: Vec<Option<DiffStats>>,
-    /// Per release: churn summed over its non-merge commits.
-    pub churn: Vec<DiffStats>,
+    /// Per release: churn summed over its non-merge commits; `None` when churn was not
+    /// measured (it is asked for with `--churn`).
+    pub churn: Option<Vec<DiffStats>>,
     /// The size exclusion rules in force, described for people.
     pub excluded_rules: Vec<String>,
     /// Whether releases came from a deploys file rather than tags.
@@ -253,7 +254,10 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
                 .collect();
             let previous = r.previous.map(|p| &set.releases[p]);
             let size = facts.sizes.get(i).copied().flatten();
-            let churn = facts.churn.get(i).copied().unwrap_or_default();
+            let churn = facts
+                .churn
+                .as_ref()
+                .map(|c| c.get(i).copied().unwrap_or_default());
             let hit = facts
                 .reverts
                 .per_release
@@ -278,8 +282,8 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
                 lines_deleted: size.map(|s| s.lines_deleted),
                 lines_changed: size.map(|s| s.lines_changed()),
                 excluded_lines: size.map(|s| s.excluded_lines),
-                churn_lines_added: churn.lines_added,
-                churn_lines_deleted: churn.lines_deleted,
+                churn_lines_added: churn.map(|c| c.lines_added),
+                churn_lines_deleted: churn.map(|c| c.lines_deleted),
                 lead_time_median_seconds: median_i64(&leads),
                 lead_time_p90_seconds: percentile_i64(&leads, 90.0),
                 failed: hit.failed,
@@ -341,6 +345,14 @@ fn summarise(rows: &[&ReleaseRow], end: i64, window_days: u32) -> Summary {
     }
 }
 
+/// The settings a report made with `config` shows (what `fleet --resume` compares).
+#[must_use]
+pub fn report_settings(config: &Config) -> Settings {
+    let mut s = settings(config, config.deploys.is_some());
+    s.incidents = config.incidents.as_ref().map(|p| p.display().to_string());
+    s
+}
+
 /// The settings as the report shows them.
 fn settings(config: &Config, from_deploys: bool) -> Settings {
     Settings {
@@ -362,5 +374,6 @@ fn settings(config: &Config, from_deploys: bool) -> Settings {
         component_depth: config.component_depth,
         lookback_days: config.lookback_days,
         window_days: config.window_days,
+        churn: config.churn,
     }
 }

@@ -20,7 +20,6 @@ use crate::error::Result;
 use crate::exclude::SizeRules;
 use crate::facts::{CommitId, DiffStats, Warning};
 use crate::git::diff::DiffRequest;
-use crate::git::unreleased::unreleased;
 use crate::git::Repo;
 use crate::report::model::UnmatchedTags;
 use crate::report::streams;
@@ -56,6 +55,8 @@ pub struct Unreleased {
     /// Share of past releases smaller than this batch (lines changed), from the sizes an
     /// earlier run left in the size cache; `null` when none are cached.
     pub larger_than_share_of_releases: Option<f64>,
+    /// Share of those past releases larger than this batch.
+    pub smaller_than_share_of_releases: Option<f64>,
     /// How many cached past release sizes that share compares with.
     pub releases_compared: Option<u64>,
     /// Tags the release pattern left out that look like releases of prefixed streams (see
@@ -74,23 +75,13 @@ pub fn measure(
     let read = crate::pipeline::release_points_of(repo, config)?;
     let (points, mut warnings) = (read.points, read.warnings);
     let unmatched_tags = crate::analysis::unmatched::unmatched_tags(&read.unselected);
-    let batch = unreleased(repo, head, &points)?;
-    let size = match &batch.base {
-        Some(base) => {
-            let request = DiffRequest {
-                old: Some(base.commit),
-                new: head,
-                rules_from: head,
-            };
-            // No cache for this one diff: HEAD moves with every commit, and loading and
-            // rewriting the whole cache file would cost more than the diff.
-            let (stats, w) = measure_diffs(repo, &rules, &[request], None)?;
-            warnings.extend(w);
-            stats.first().copied()
-        }
-        None => None,
-    };
-    let past = cached_release_sizes(repo, config, &rules, &points);
+    let Measured {
+        batch,
+        size,
+        past,
+        warnings: w,
+    } = measure_through_cache(repo, config, &rules, head, &points)?;
+    warnings.extend(w);
     let waiting_since = match (batch.oldest_author_time, &batch.base) {
         (Some(t), Some(base)) => Some(t.max(base.time)),
         (t, _) => t,
@@ -119,10 +110,148 @@ pub fn measure(
             (Some(p), Some(s)) => larger_than_share(p, s.lines_changed()),
             _ => None,
         },
+        smaller_than_share_of_releases: match (&past, size) {
+            (Some(p), Some(s)) => smaller_than_share(p, s.lines_changed()),
+            _ => None,
+        },
         releases_compared: past.as_ref().map(|p| p.len() as u64),
         unmatched_tags,
     };
     Ok((unreleased, warnings))
+}
+
+/// The batch, its size and the past release sizes, as [`measure_through_cache`] finds them.
+struct Measured {
+    batch: crate::git::unreleased::Batch,
+    size: Option<DiffStats>,
+    past: Option<Vec<u64>>,
+    warnings: Vec<Warning>,
+}
+
+/// Reads the batch at `head` through the batch cache (none with `--no-cache`):
+/// - a tip measured before (same releases, rules and window): its commits and size are
+///   stored, so nothing is diffed and only the release tips are read;
+/// - a tip that descends from one measured before: only the commits new since then are
+///   walked (`rev-list HEAD --not <releases> OLD`), and the size is measured again (one diff;
+///   the base may have moved);
+/// - otherwise the whole batch is walked and measured.
+///
+/// Past release sizes come from the size cache (10 MB on rails, slow to load) only when it
+/// changed since they were last read.
+fn measure_through_cache(
+    repo: &Repo,
+    config: &Config,
+    rules: &SizeRules,
+    head: CommitId,
+    points: &[ReleasePoint],
+) -> Result<Measured> {
+    use crate::git::cache::{
+        batch_cache_path, default_cache_path, BatchCache, BatchEntry, BatchKey,
+    };
+    let diff_cache = (!config.no_cache)
+        .then(|| default_cache_path(&repo.git_dir))
+        .flatten();
+    let mut store = diff_cache
+        .as_deref()
+        .map(|p| BatchCache::load(&batch_cache_path(p)));
+    let key = BatchKey {
+        tip: head,
+        releases: releases_fingerprint(points),
+        settings: settings_fingerprint(config, rules),
+    };
+    let known: Option<(CommitId, BatchEntry)> = store.as_ref().and_then(|s| {
+        s.candidates(key.releases, key.settings)
+            .into_iter()
+            .find(|(k, _)| k.tip == head || repo.is_ancestor(k.tip, head))
+            .map(|(k, e)| (k.tip, e.clone()))
+    });
+    let (batch, commits) = crate::git::unreleased::unreleased_since(
+        repo,
+        head,
+        points,
+        known.as_ref().map(|(t, e)| (*t, e.commits.as_slice())),
+    )?;
+    let stored_size = known
+        .as_ref()
+        .filter(|(t, _)| *t == head)
+        .and_then(|(_, e)| e.size.clone());
+    let size = match (&batch.base, stored_size) {
+        (Some(_), Some(entry)) => Some(entry),
+        (Some(base), None) => {
+            let request = DiffRequest {
+                old: Some(base.commit),
+                new: head,
+                rules_from: head,
+            };
+            let hidden = indicatif::ProgressBar::hidden();
+            crate::git::diff::measure_entries(&repo.git_dir, &[request], rules, None, &hidden)?
+                .pop()
+        }
+        (None, _) => None,
+    };
+    let stamp = diff_cache.as_deref().and_then(file_stamp);
+    let past = match known.as_ref().and_then(|(_, e)| e.past.clone()) {
+        Some((len, mtime, sizes)) if stamp == Some((len, mtime)) => {
+            (!sizes.is_empty()).then_some(sizes)
+        }
+        _ => cached_release_sizes(repo, config, rules, points),
+    };
+    if let Some(store) = store.as_mut() {
+        store.insert_newest(
+            key,
+            BatchEntry {
+                seq: 0,
+                commits,
+                size: size.clone(),
+                past: stamp.map(|(len, mtime)| (len, mtime, past.clone().unwrap_or_default())),
+            },
+        );
+        store.save();
+    }
+    Ok(Measured {
+        batch,
+        warnings: crate::git::diff::missing_warnings(size.as_slice()),
+        size: size.map(|e| e.stats),
+        past,
+    })
+}
+
+/// A hash of the release commits in release order.
+fn releases_fingerprint(points: &[ReleasePoint]) -> u64 {
+    let mut h = crate::exclude::Fnv::new();
+    for p in points {
+        h.write(&p.commit.0);
+        h.write(&p.time.to_le_bytes());
+        h.write(p.name.as_bytes());
+        h.write(&[0]);
+    }
+    h.finish()
+}
+
+/// A hash of the size rules and the release window.
+fn settings_fingerprint(config: &Config, rules: &SizeRules) -> u64 {
+    let mut h = crate::exclude::Fnv::new();
+    h.write(&rules.fingerprint().to_le_bytes());
+    for bound in [config.since, config.until] {
+        h.write(&bound.map_or([0xff; 9], |t| {
+            let mut b = [0; 9];
+            b[1..].copy_from_slice(&t.to_le_bytes());
+            b
+        }));
+    }
+    h.finish()
+}
+
+/// The length and modification time (nanoseconds) of a file, to tell whether it changed.
+fn file_stamp(path: &std::path::Path) -> Option<(u64, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos() as u64;
+    Some((meta.len(), mtime))
 }
 
 /// Measures diffs with the release size rules, optionally through the size cache.
@@ -175,6 +304,16 @@ fn cached_release_sizes(
         }
     }
     (!sizes.is_empty()).then_some(sizes)
+}
+
+/// Share of `sizes` strictly larger than `value`.
+#[must_use]
+pub fn smaller_than_share(sizes: &[u64], value: u64) -> Option<f64> {
+    if sizes.is_empty() {
+        return None;
+    }
+    let above = sizes.iter().filter(|&&s| s > value).count();
+    Some(above as f64 / sizes.len() as f64)
 }
 
 /// Share of `sizes` strictly smaller than `value`.
@@ -231,23 +370,33 @@ pub fn summary_line(
     if let Some(d) = u.days {
         let _ = write!(line, " ({d} {})", if d == 1 { "day" } else { "days" });
     }
-    if let Some(share) = u.larger_than_share_of_releases {
-        let _ = write!(line, " — {}", share_phrase(share));
+    if let (Some(larger), Some(smaller)) = (
+        u.larger_than_share_of_releases,
+        u.smaller_than_share_of_releases,
+    ) {
+        let _ = write!(line, " — {}", share_phrase(larger, smaller));
     }
     line
 }
 
-/// `larger than 81% of past releases`, `larger than every past release` or `no larger than
-/// any past release`, for a share
-/// of past releases that are strictly smaller.
+/// How a size stands among past releases, said from the side that is true of most of them:
+/// `larger than 87% of past releases`, `smaller than 99% of past releases`, `larger than
+/// every past release`, `the size of every past release`. `larger` is the share of past
+/// releases strictly smaller, `smaller` the share strictly larger (ties are in neither).
 #[must_use]
-pub fn share_phrase(share: f64) -> String {
-    if share <= 0.0 {
-        "no larger than any past release".to_string()
-    } else if share >= 1.0 {
+pub fn share_phrase(larger: f64, smaller: f64) -> String {
+    // A share short of all of them never rounds up to "100%".
+    let shown = |share: f64| percent(if share < 1.0 { share.min(0.99) } else { share });
+    if larger >= 1.0 {
         "larger than every past release".to_string()
+    } else if smaller >= 1.0 {
+        "smaller than every past release".to_string()
+    } else if larger <= 0.0 && smaller <= 0.0 {
+        "the size of every past release".to_string()
+    } else if larger >= smaller {
+        format!("larger than {} of past releases", shown(larger))
     } else {
-        format!("larger than {} of past releases", percent(share))
+        format!("smaller than {} of past releases", shown(smaller))
     }
 }
 
@@ -270,6 +419,7 @@ pub(crate) mod tests {
             age_seconds: days.map(|d| d as i64 * DAY),
             days,
             larger_than_share_of_releases: None,
+            smaller_than_share_of_releases: None,
             releases_compared: None,
             unmatched_tags: None,
         }
@@ -295,6 +445,7 @@ pub(crate) mod tests {
         );
         let mut big = batch(Some(2140), 23, Some(9));
         big.larger_than_share_of_releases = Some(0.81);
+        big.smaller_than_share_of_releases = Some(0.1);
         assert_eq!(
             summary_line(&big, str::to_string, str::to_string),
             "23 commits / 2,140 lines unreleased since v4.2.0 (9 days) — larger than 81% of past releases"
@@ -333,5 +484,34 @@ pub(crate) mod tests {
         assert_eq!(larger_than_share(&[1, 5, 10, 20], 5), Some(0.25));
         assert_eq!(larger_than_share(&[1, 5, 10, 20], 21), Some(1.0));
         assert_eq!(larger_than_share(&[1, 5, 10, 20], 0), Some(0.0));
+        assert_eq!(smaller_than_share(&[], 5), None);
+        assert_eq!(smaller_than_share(&[1, 5, 10, 20], 5), Some(0.5));
+        assert_eq!(smaller_than_share(&[1, 5, 10, 20], 0), Some(1.0));
+        assert_eq!(smaller_than_share(&[1, 5, 10, 20], 20), Some(0.0));
+    }
+
+    // Issue 10: "larger than 0.6% of past releases" read oddly; the phrase takes the side that
+    // is true of most past releases.
+    #[test]
+    fn the_share_is_said_from_the_true_side() {
+        assert_eq!(share_phrase(0.87, 0.1), "larger than 87% of past releases");
+        assert_eq!(
+            share_phrase(0.006, 0.99),
+            "smaller than 99% of past releases"
+        );
+        assert_eq!(share_phrase(0.5, 0.5), "larger than 50% of past releases");
+        assert_eq!(share_phrase(0.4, 0.5), "smaller than 50% of past releases");
+        assert_eq!(share_phrase(1.0, 0.0), "larger than every past release");
+        assert_eq!(share_phrase(0.0, 1.0), "smaller than every past release");
+        assert_eq!(share_phrase(0.0, 0.0), "the size of every past release");
+        // 299 of 300 smaller is not "100%".
+        assert_eq!(
+            share_phrase(299.0 / 300.0, 0.0),
+            "larger than 99% of past releases"
+        );
+        assert_eq!(
+            share_phrase(0.0, 0.996),
+            "smaller than 99% of past releases"
+        );
     }
 }

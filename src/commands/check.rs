@@ -117,6 +117,10 @@ pub fn run(shared: SharedArgs, flags: CheckArgs, now: i64) -> Result<Outcome> {
             serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
             writeln!(out)
         }
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, &report).map_err(std::io::Error::from)?;
+            writeln!(out)
+        }
         // `--format html` is refused before `check` runs; a config file's html is the report's.
         Format::Table | Format::Html => out.write_all(table(&report).as_bytes()),
         Format::Markdown => out.write_all(markdown(&report).as_bytes()),

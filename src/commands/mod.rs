@@ -1,10 +1,15 @@
-//! Commands other than the report views: `check`, `pr` and the hidden `generate`. (`hook`
+//! Commands other than the report views: `check`, `pr`, `demo`, `config`, `generate`. (`hook`
 //! lives in [`crate::hook`].)
 
 pub mod batch;
 pub mod check;
+pub mod config;
+pub mod demo;
+pub mod fleet;
 pub mod generate;
+pub mod hook_run;
 pub mod pr;
+pub mod pr_table;
 
 use crate::cli::SharedArgs;
 use crate::config::Config;
@@ -15,7 +20,7 @@ use crate::git::Repo;
 /// Opens the repository the arguments name, reads its `.git-cadence.toml` (work tree root,
 /// or the git directory of a bare repository) and resolves the settings: flags win.
 pub fn load(args: SharedArgs) -> Result<(Repo, Config, Option<FileConfig>)> {
-    let repo = Repo::discover(args.repo.as_deref())?;
+    let repo = Repo::discover(crate::config::one_repo(&args)?.as_deref())?;
     let file = FileConfig::load(&repo.display_path)?;
     let config = Config::resolve(args, file.as_ref())?;
     Ok((repo, config, file))
@@ -25,7 +30,7 @@ pub fn load(args: SharedArgs) -> Result<(Repo, Config, Option<FileConfig>)> {
 /// base of a pull request), not from the work tree: a change must not choose the settings
 /// that judge it.
 pub fn load_at(args: SharedArgs, rev: &str) -> Result<(Repo, Config, Option<FileConfig>)> {
-    let repo = Repo::discover(args.repo.as_deref())?;
+    let repo = Repo::discover(crate::config::one_repo(&args)?.as_deref())?;
     let commit = repo.resolve_commit(rev)?;
     let path = repo.display_path.join(crate::config_file::FILE_NAME);
     let file = match repo.file_at(

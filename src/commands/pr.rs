@@ -48,6 +48,8 @@ pub struct Change {
     pub lines_changed: u64,
     /// Share of past releases (with a size) smaller than this change; `null` with none.
     pub larger_than_share_of_releases: Option<f64>,
+    /// Share of past releases (with a size) larger than this change; `null` with none.
+    pub smaller_than_share_of_releases: Option<f64>,
     /// Components (first `component_depth` directories) the change touches.
     pub components: Vec<String>,
 }
@@ -63,6 +65,7 @@ pub struct WithChange {
     /// Unreleased lines on base plus this change's lines.
     pub lines_changed: u64,
     pub larger_than_share_of_releases: Option<f64>,
+    pub smaller_than_share_of_releases: Option<f64>,
     /// The size quartile of past releases this batch falls in (1–4), with how they fared.
     pub quartile: Option<Quartile>,
 }
@@ -94,6 +97,11 @@ pub struct PrSummary {
     /// the comment's chart shows next to the next release with this change.
     pub recent_releases: Vec<RecentRelease>,
     pub verdict: String,
+    /// With `--check`: the next release with this change against each `check` threshold
+    /// set (lines and commits of `with_change`, days of the batch on base); else empty.
+    pub limits: Vec<super::check::Limit>,
+    /// Whether a threshold in `limits` is exceeded.
+    pub exceeded: bool,
     /// Tags the release pattern left out that look like releases of prefixed streams (see
     /// `report`); `null` when there are none.
     pub unmatched_tags: Option<crate::report::model::UnmatchedTags>,
@@ -122,7 +130,7 @@ pub const CHART_RELEASES: usize = 12;
 
 /// Runs `pr`.
 pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
-    let (repo, config, _) = super::load_at(shared, &args.base)?;
+    let (repo, config, file) = super::load_at(shared, &args.base)?;
     if config.format == Format::Csv {
         return Err(Error::BadValue {
             what: "--format".into(),
@@ -161,17 +169,44 @@ pub fn run(shared: SharedArgs, args: &PrArgs, now: i64) -> Result<Outcome> {
         lines_deleted: size.lines_deleted,
         lines_changed: size.lines_changed(),
         larger_than_share_of_releases: None,
+        smaller_than_share_of_releases: None,
         components: components(&paths, config.component_depth),
     };
-    let summary = summarise(change, &on_base, &report, config.lookback_days, now);
+    let mut summary = summarise(change, &on_base, &report, config.lookback_days, now);
+    if args.check {
+        let thresholds = super::check::thresholds(file.as_ref(), args.thresholds);
+        summary.limits = super::check::limits(&with_change_batch(&on_base, &summary), thresholds);
+        summary.exceeded = summary.limits.iter().any(|l| l.exceeded);
+    }
     crate::emit_as(config.format, false, |out| match config.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &summary).map_err(std::io::Error::from)?;
             writeln!(out)
         }
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, &summary).map_err(std::io::Error::from)?;
+            writeln!(out)
+        }
+        Format::Table => out.write_all(super::pr_table::table(&summary).as_bytes()),
         _ => out.write_all(markdown(&summary).as_bytes()),
     })?;
-    Ok(Outcome::Success)
+    Ok(if summary.exceeded {
+        Outcome::ThresholdExceeded
+    } else {
+        Outcome::Success
+    })
+}
+
+/// The next release with this change merged, as `check` would measure it: the batch on base
+/// with this change's lines and commits added.
+fn with_change_batch(
+    on_base: &super::batch::Unreleased,
+    s: &PrSummary,
+) -> super::batch::Unreleased {
+    let mut batch = on_base.clone();
+    batch.commits = s.with_change.commits;
+    batch.lines_changed = Some(s.with_change.lines_changed);
+    batch
 }
 
 /// The component of each path: its first `depth` directories; a file at the root is its
@@ -211,6 +246,8 @@ pub fn summarise(
         .collect();
     change.larger_than_share_of_releases =
         super::batch::larger_than_share(&sizes, change.lines_changed);
+    change.smaller_than_share_of_releases =
+        super::batch::smaller_than_share(&sizes, change.lines_changed);
     let lines = on_base.lines_changed.unwrap_or(0) + change.lines_changed;
     let with_change = WithChange {
         base_release: on_base.base_release.clone(),
@@ -219,6 +256,7 @@ pub fn summarise(
         commits: on_base.commits + change.commits,
         lines_changed: lines,
         larger_than_share_of_releases: super::batch::larger_than_share(&sizes, lines),
+        smaller_than_share_of_releases: super::batch::smaller_than_share(&sizes, lines),
         quartile: quartile_of(&report.summary.size_vs_failure.quartiles, lines).cloned(),
     };
     let since = now - i64::from(lookback_days) * 86_400;
@@ -266,6 +304,8 @@ pub fn summarise(
         hot_components: hot,
         recent_releases: recent_releases(report),
         verdict: String::new(),
+        limits: Vec::new(),
+        exceeded: false,
         unmatched_tags: report.unmatched_tags.clone(),
     };
     summary.verdict = verdict(&summary);
@@ -288,11 +328,11 @@ fn recent_releases(report: &Report) -> Vec<RecentRelease> {
     sized.into_iter().skip(skip).collect()
 }
 
-fn share_text(share: Option<f64>) -> String {
-    share.map_or_else(
-        || "no past release to compare with".to_string(),
-        super::batch::share_phrase,
-    )
+fn share_text(larger: Option<f64>, smaller: Option<f64>) -> String {
+    match (larger, smaller) {
+        (Some(l), Some(s)) => super::batch::share_phrase(l, s),
+        _ => "no past release to compare with".to_string(),
+    }
 }
 
 /// The one-line verdict (no repository text in it).
@@ -302,9 +342,15 @@ fn verdict(s: &PrSummary) -> String {
     let mut v = format!(
         "This change: {} lines ({}). Merged now, the next release would hold {} lines ({})",
         thousands(c.lines_changed),
-        share_text(c.larger_than_share_of_releases),
+        share_text(
+            c.larger_than_share_of_releases,
+            c.smaller_than_share_of_releases
+        ),
         thousands(w.lines_changed),
-        share_text(w.larger_than_share_of_releases),
+        share_text(
+            w.larger_than_share_of_releases,
+            w.smaller_than_share_of_releases
+        ),
     );
     if let Some(q) = &w.quartile {
         match q.failure_rate {
@@ -335,7 +381,86 @@ fn verdict(s: &PrSummary) -> String {
     v
 }
 
-fn opt_share(s: Option<f64>) -> String {
+/// `Over the check limit: lines 6,123 (max 5,000).` or `Within the check limits (…).`;
+/// `None` without `--check` thresholds. No repository text in it.
+#[must_use]
+pub fn limits_line(s: &PrSummary) -> Option<String> {
+    if s.limits.is_empty() {
+        return None;
+    }
+    let text = |l: &super::check::Limit| {
+        format!(
+            "{} {} (max {})",
+            l.threshold.trim_start_matches("max_unreleased_"),
+            l.value.map_or_else(|| "–".to_string(), thousands),
+            thousands(l.max)
+        )
+    };
+    let over: Vec<String> = s.limits.iter().filter(|l| l.exceeded).map(text).collect();
+    Some(if over.is_empty() {
+        let all: Vec<String> = s.limits.iter().map(text).collect();
+        format!("Within the check limits: {}.", all.join(", "))
+    } else {
+        format!(
+            "Over the check limit with this change merged: {}.",
+            over.join(", ")
+        )
+    })
+}
+
+/// The sentences about past releases, cadence and the quartile of the next release (no
+/// repository text in them), shared by the Markdown and the terminal text.
+#[must_use]
+pub fn context_lines(s: &PrSummary) -> Vec<String> {
+    let mut lines = vec![format!(
+        "Compared with {} past releases that have a previous release.",
+        thousands(s.releases_compared)
+    )];
+    if let Some(q) = &s.with_change.quartile {
+        lines.push(format!(
+            "Releases of that size (quartile {}, {}–{} lines): {} of {} failed ({}), median time to restore {}.",
+            q.quartile,
+            thousands(q.min_lines),
+            thousands(q.max_lines),
+            q.failed,
+            q.releases,
+            opt_share(q.failure_rate),
+            q.time_to_restore_median_seconds
+                .map_or_else(|| "–".to_string(), duration),
+        ));
+    }
+    lines.push(format!(
+        "Change failure rate overall: {}. Cadence: {} releases a week, median interval {}; trend: {}.",
+        opt_share(s.change_failure_rate),
+        s.releases_per_week
+            .map_or_else(|| "–".to_string(), |r| format!("{r:.2}")),
+        s.median_interval_seconds
+            .map_or_else(|| "–".to_string(), duration),
+        s.trend.replace('_', " "),
+    ));
+    lines
+}
+
+/// The sentence before the list of components with recent post-release reverts (or
+/// saying there are none).
+#[must_use]
+pub fn hot_heading(s: &PrSummary) -> String {
+    if s.hot_components.is_empty() {
+        format!(
+            "No component this change touches had a post-release revert in the last {} days.",
+            s.lookback_days
+        )
+    } else {
+        format!(
+            "Components this change touches that had post-release reverts in the last {} days:",
+            s.lookback_days
+        )
+    }
+}
+
+/// Share of past releases as a table cell.
+#[must_use]
+pub fn opt_share(s: Option<f64>) -> String {
     s.map_or_else(|| "–".to_string(), percent)
 }
 
@@ -347,6 +472,9 @@ pub fn markdown(s: &PrSummary) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{MARKER}");
     let _ = writeln!(out, "**git-cadence** — {}", s.verdict);
+    if let Some(line) = limits_line(s) {
+        let _ = writeln!(out, "\n{line}");
+    }
     out.push('\n');
     out.push_str("<details><summary>Release health details</summary>\n\n");
     out.push_str(&mermaid_chart(s));
@@ -382,49 +510,16 @@ pub fn markdown(s: &PrSummary) -> String {
         opt_share(w.larger_than_share_of_releases),
     );
     out.push('\n');
-    let _ = writeln!(
-        out,
-        "Compared with {} past releases that have a previous release.",
-        thousands(s.releases_compared)
-    );
-    out.push_str(&unmatched_line(s));
-    if let Some(q) = &w.quartile {
-        let _ = writeln!(
-            out,
-            "Releases of that size (quartile {}, {}–{} lines): {} of {} failed ({}), median time to restore {}.",
-            q.quartile,
-            thousands(q.min_lines),
-            thousands(q.max_lines),
-            q.failed,
-            q.releases,
-            opt_share(q.failure_rate),
-            q.time_to_restore_median_seconds
-                .map_or_else(|| "–".to_string(), duration),
-        );
+    for (i, line) in context_lines(s).iter().enumerate() {
+        let _ = writeln!(out, "{line}");
+        if i == 0 {
+            out.push_str(&unmatched_line(s));
+        }
     }
-    let _ = writeln!(
-        out,
-        "Change failure rate overall: {}. Cadence: {} releases a week, median interval {}; trend: {}.",
-        opt_share(s.change_failure_rate),
-        s.releases_per_week
-            .map_or_else(|| "–".to_string(), |r| format!("{r:.2}")),
-        s.median_interval_seconds
-            .map_or_else(|| "–".to_string(), duration),
-        s.trend.replace('_', " "),
-    );
     out.push('\n');
-    if s.hot_components.is_empty() {
-        let _ = writeln!(
-            out,
-            "No component this change touches had a post-release revert in the last {} days.",
-            s.lookback_days
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "Components this change touches that had post-release reverts in the last {} days:\n",
-            s.lookback_days
-        );
+    let _ = writeln!(out, "{}", hot_heading(s));
+    if !s.hot_components.is_empty() {
+        out.push('\n');
         for h in &s.hot_components {
             let _ = write!(out, "- {}: ", md_code(&h.component));
             let items: Vec<String> = h
@@ -556,17 +651,16 @@ mod tests {
 }
 
 #[cfg(test)]
-mod snapshot_tests {
+pub(crate) mod snapshot_tests {
     use super::*;
 
     fn id(byte: u8) -> CommitId {
         CommitId([byte; 20])
     }
 
-    /// Repository text in every place the comment shows it: the refs, the tag, component
+    /// A summary whose repository text is hostile everywhere: the refs, the tag, component
     /// paths and revert subjects hold HTML, mentions, pipes, backticks and issue references.
-    #[test]
-    fn markdown_with_hot_components() {
+    pub(crate) fn sample() -> PrSummary {
         let mut s = PrSummary {
             schema_version: 1,
             change: Change {
@@ -580,6 +674,7 @@ mod snapshot_tests {
                 lines_deleted: 34,
                 lines_changed: 1234,
                 larger_than_share_of_releases: Some(0.81),
+                smaller_than_share_of_releases: Some(0.1),
                 components: vec!["app/<script>".into(), "lib|core".into()],
             },
             with_change: WithChange {
@@ -589,6 +684,7 @@ mod snapshot_tests {
                 commits: 23,
                 lines_changed: 2140,
                 larger_than_share_of_releases: Some(0.9),
+                smaller_than_share_of_releases: Some(0.05),
                 quartile: Some(Quartile {
                     quartile: 4,
                     min_lines: 1500,
@@ -634,9 +730,18 @@ mod snapshot_tests {
                 },
             ],
             verdict: String::new(),
+            limits: Vec::new(),
+            exceeded: false,
             unmatched_tags: None,
         };
         s.verdict = verdict(&s);
+        s
+    }
+
+    /// Repository text in every place the comment shows it.
+    #[test]
+    fn markdown_with_hot_components() {
+        let s = sample();
         let md = markdown(&s);
         assert!(!md.contains("@octocat"));
         assert!(!md.contains("<img"));
@@ -647,5 +752,31 @@ mod snapshot_tests {
         );
         assert!(md.contains("    bar [800, 1500, 0]\n    bar [0, 0, 2140]\n"));
         insta::assert_snapshot!(md);
+    }
+
+    #[test]
+    fn the_check_line_names_what_is_over() {
+        let mut s = sample();
+        assert_eq!(limits_line(&s), None);
+        let limit = |threshold, max, value| super::super::check::Limit {
+            threshold,
+            max,
+            value: Some(value),
+            exceeded: value > max,
+        };
+        s.limits = vec![
+            limit("max_unreleased_lines", 2000, 2140),
+            limit("max_unreleased_commits", 50, 23),
+        ];
+        assert_eq!(
+            limits_line(&s).as_deref(),
+            Some("Over the check limit with this change merged: lines 2,140 (max 2,000).")
+        );
+        s.limits = vec![limit("max_unreleased_commits", 50, 23)];
+        assert_eq!(
+            limits_line(&s).as_deref(),
+            Some("Within the check limits: commits 23 (max 50).")
+        );
+        assert!(markdown(&s).contains("\n\nWithin the check limits: commits 23 (max 50).\n"));
     }
 }

@@ -316,6 +316,25 @@ impl Format for Diffs {
         out.extend_from_slice(&key.new.0);
         out.extend_from_slice(&key.rules_from.0);
         out.extend_from_slice(&key.rules.to_le_bytes());
+        encode_entry(e, out);
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Option<(Key, Entry)> {
+        let has_old = r.byte()? == 1;
+        let old = r.id()?;
+        let key = Key {
+            old: has_old.then_some(old),
+            new: r.id()?,
+            rules_from: r.id()?,
+            rules: r.u64()?,
+        };
+        Some((key, decode_entry(r)?))
+    }
+}
+
+/// One measured diff's stats and missing blobs.
+fn encode_entry(e: &Entry, out: &mut Vec<u8>) {
+    {
         let s = e.stats;
         for n in [
             s.files_changed,
@@ -334,16 +353,10 @@ impl Format for Diffs {
             out.extend_from_slice(m.path.as_bytes());
         }
     }
+}
 
-    fn decode(r: &mut Reader<'_>) -> Option<(Key, Entry)> {
-        let has_old = r.byte()? == 1;
-        let old = r.id()?;
-        let key = Key {
-            old: has_old.then_some(old),
-            new: r.id()?,
-            rules_from: r.id()?,
-            rules: r.u64()?,
-        };
+fn decode_entry(r: &mut Reader<'_>) -> Option<Entry> {
+    {
         let stats = DiffStats {
             files_changed: r.u64()?,
             lines_added: r.u64()?,
@@ -360,7 +373,169 @@ impl Format for Diffs {
             let path = String::from_utf8(r.take(len)?.to_vec()).ok()?;
             missing.push(MissingBlob { blob, path, commit });
         }
-        Some((key, Entry { stats, missing }))
+        Some(Entry { stats, missing })
+    }
+}
+
+/// Bumped whenever the meaning of a stored batch changes.
+pub const BATCH_FORMAT_VERSION: u32 = 1;
+
+/// How many batches the batch cache keeps (the newest): a few branches pushed in turn.
+pub const BATCHES_KEPT: usize = 16;
+
+/// The batch cache: the unreleased batch of the tips `check` and the hook measured lately,
+/// so that the next run walks only commits new since then and, for the same tip, measures
+/// nothing.
+pub type BatchCache = Store<Batches>;
+
+/// The [`Format`] of the batch cache.
+#[derive(Debug)]
+pub enum Batches {}
+
+/// What one batch is stored under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BatchKey {
+    pub tip: CommitId,
+    /// A hash of the release points (commits, in release order): other releases, other batch.
+    pub releases: u64,
+    /// A hash of the size rules and the `--since`/`--until` window.
+    pub settings: u64,
+}
+
+/// One stored batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchEntry {
+    /// Stored by the run with this number (one more than the file's highest), to keep the
+    /// newest [`BATCHES_KEPT`].
+    pub seq: u64,
+    /// Every unreleased commit.
+    pub commits: Vec<crate::git::unreleased::BatchCommit>,
+    /// The size from the base to the tip; `None` when there is no release.
+    pub size: Option<Entry>,
+    /// Past release sizes read from the size cache, with the size cache file's length and
+    /// modification time (nanoseconds) when they were read: valid while those are the same.
+    pub past: Option<(u64, u64, Vec<u64>)>,
+}
+
+/// The batch cache beside the size cache at `diff_cache`: extension `.batchcache`.
+#[must_use]
+pub fn batch_cache_path(diff_cache: &Path) -> PathBuf {
+    diff_cache.with_extension("batchcache")
+}
+
+impl Store<Batches> {
+    /// Stores `entry` as the newest, and forgets all but the newest [`BATCHES_KEPT`].
+    pub fn insert_newest(&mut self, key: BatchKey, mut entry: BatchEntry) {
+        entry.seq = self.entries.values().map(|e| e.seq + 1).max().unwrap_or(0);
+        self.insert(key, entry);
+        while self.entries.len() > BATCHES_KEPT {
+            let oldest = self
+                .entries
+                .iter()
+                .min_by_key(|(_, e)| e.seq)
+                .map(|(k, _)| *k);
+            if let Some(k) = oldest {
+                self.entries.remove(&k);
+            }
+        }
+    }
+
+    /// The stored batches with these releases and settings, newest first.
+    #[must_use]
+    pub fn candidates(&self, releases: u64, settings: u64) -> Vec<(BatchKey, &BatchEntry)> {
+        let mut out: Vec<(BatchKey, &BatchEntry)> = self
+            .entries
+            .iter()
+            .filter(|(k, _)| k.releases == releases && k.settings == settings)
+            .map(|(k, e)| (*k, e))
+            .collect();
+        out.sort_by_key(|(_, e)| std::cmp::Reverse(e.seq));
+        out
+    }
+}
+
+impl Format for Batches {
+    type Key = BatchKey;
+    type Value = BatchEntry;
+    const MAGIC: &'static [u8; 16] = b"git-cadence-btch";
+    const VERSION: u32 = BATCH_FORMAT_VERSION;
+    const SIZE_HINT: usize = 4096;
+
+    fn encode(key: &BatchKey, e: &BatchEntry, out: &mut Vec<u8>) {
+        out.extend_from_slice(&key.tip.0);
+        out.extend_from_slice(&key.releases.to_le_bytes());
+        out.extend_from_slice(&key.settings.to_le_bytes());
+        out.extend_from_slice(&e.seq.to_le_bytes());
+        out.extend_from_slice(&(e.commits.len() as u32).to_le_bytes());
+        for c in &e.commits {
+            out.extend_from_slice(&c.id.0);
+            out.extend_from_slice(&c.author_time.to_le_bytes());
+            out.push(c.parents.len().min(255) as u8);
+            for p in c.parents.iter().take(255) {
+                out.extend_from_slice(&p.0);
+            }
+        }
+        out.push(u8::from(e.size.is_some()));
+        if let Some(size) = &e.size {
+            encode_entry(size, out);
+        }
+        out.push(u8::from(e.past.is_some()));
+        if let Some((len, mtime, sizes)) = &e.past {
+            out.extend_from_slice(&len.to_le_bytes());
+            out.extend_from_slice(&mtime.to_le_bytes());
+            out.extend_from_slice(&(sizes.len() as u32).to_le_bytes());
+            for s in sizes {
+                out.extend_from_slice(&s.to_le_bytes());
+            }
+        }
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Option<(BatchKey, BatchEntry)> {
+        let key = BatchKey {
+            tip: r.id()?,
+            releases: r.u64()?,
+            settings: r.u64()?,
+        };
+        let seq = r.u64()?;
+        let n = r.u32()?;
+        let mut commits = Vec::new();
+        for _ in 0..n {
+            let id = r.id()?;
+            let author_time = r.u64()? as i64;
+            let parents = (0..r.byte()?).map(|_| r.id()).collect::<Option<Vec<_>>>()?;
+            commits.push(crate::git::unreleased::BatchCommit {
+                id,
+                parents,
+                author_time,
+            });
+        }
+        let size = match r.byte()? {
+            0 => None,
+            1 => Some(decode_entry(r)?),
+            _ => return None,
+        };
+        let past = match r.byte()? {
+            0 => None,
+            1 => {
+                let (len, mtime) = (r.u64()?, r.u64()?);
+                let n = r.u32()?;
+                Some((
+                    len,
+                    mtime,
+                    (0..n).map(|_| r.u64()).collect::<Option<Vec<_>>>()?,
+                ))
+            }
+            _ => return None,
+        };
+        Some((
+            key,
+            BatchEntry {
+                seq,
+                commits,
+                size,
+                past,
+            },
+        ))
     }
 }
 
@@ -529,6 +704,44 @@ mod tests {
         diffs.insert(k, e);
         assert!(diffs.save());
         assert!(DigestCache::load(&path.with_extension("diffcache")).is_empty());
+    }
+
+    #[test]
+    fn batches_survive_a_round_trip_and_only_the_newest_are_kept() {
+        use crate::git::unreleased::BatchCommit;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = batch_cache_path(&dir.path().join("repo-0123.diffcache"));
+        let key = |n: u8| BatchKey {
+            tip: id(n),
+            releases: 7,
+            settings: 9,
+        };
+        let entry = |n: u8| BatchEntry {
+            seq: 0,
+            commits: vec![BatchCommit {
+                id: id(n),
+                parents: vec![id(n + 1), id(n + 2)],
+                author_time: -5,
+            }],
+            size: (n % 2 == 0).then(|| sample().1),
+            past: (n % 3 == 0).then(|| (10, 20, vec![1, 2, 3])),
+        };
+        let mut c = BatchCache::load(&path);
+        for n in 0..(BATCHES_KEPT as u8 + 3) {
+            c.insert_newest(key(n), entry(n));
+        }
+        assert!(c.save());
+        let back = BatchCache::load(&path);
+        assert_eq!(back.len(), BATCHES_KEPT);
+        let newest = BATCHES_KEPT as u8 + 2;
+        let got = back.get(&key(newest)).expect("newest kept");
+        assert_eq!(got.commits, entry(newest).commits);
+        assert_eq!(got.size, entry(newest).size);
+        assert_eq!(got.past, entry(newest).past);
+        assert!(back.get(&key(0)).is_none(), "oldest dropped");
+        let candidates = back.candidates(7, 9);
+        assert_eq!(candidates[0].0, key(newest));
+        assert!(back.candidates(7, 8).is_empty());
     }
 
     #[test]

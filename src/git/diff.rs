@@ -65,6 +65,19 @@ pub fn measure(
     cache: Option<&Path>,
     progress: &indicatif::ProgressBar,
 ) -> Result<(Vec<DiffStats>, Vec<Warning>)> {
+    let entries = measure_entries(git_dir, requests, rules, cache, progress)?;
+    let warnings = missing_warnings(&entries);
+    Ok((entries.into_iter().map(|e| e.stats).collect(), warnings))
+}
+
+/// [`measure`], keeping each diff's missing blobs with it (for a cache of its own).
+pub fn measure_entries(
+    git_dir: &Path,
+    requests: &[DiffRequest],
+    rules: &SizeRules,
+    cache: Option<&Path>,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<Entry>> {
     let fingerprint = rules.fingerprint();
     let key = |r: &DiffRequest| Key {
         old: r.old,
@@ -137,10 +150,15 @@ pub fn measure(
         }
     }
 
+    Ok(results.into_iter().flatten().collect())
+}
+
+/// One warning per blob missing from any of `entries`.
+#[must_use]
+pub fn missing_warnings(entries: &[Entry]) -> Vec<Warning> {
     let mut seen = HashSet::new();
     let mut warnings = Vec::new();
-    let mut stats = Vec::with_capacity(results.len());
-    for entry in results.into_iter().flatten() {
+    for entry in entries {
         for m in &entry.missing {
             if seen.insert(m.blob) {
                 warnings.push(Warning(format!(
@@ -151,9 +169,8 @@ pub fn measure(
                 )));
             }
         }
-        stats.push(entry.stats);
     }
-    Ok((stats, warnings))
+    warnings
 }
 
 /// The attribute rules of every `rules_from` commit among the requests still to measure

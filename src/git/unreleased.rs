@@ -46,22 +46,63 @@ pub struct Batch {
 ///
 /// `points` must be in release order.
 pub fn unreleased(repo: &Repo, tip: CommitId, points: &[ReleasePoint]) -> Result<Batch> {
+    Ok(unreleased_since(repo, tip, points, None)?.0)
+}
+
+/// [`unreleased`], given the batch of an earlier tip `known.0` that `tip` descends from,
+/// with the same releases (`known.1`, its unreleased commits): only the commits new since
+/// then are walked, `git rev-list TIP --not <releases> KNOWN_TIP`, and the known ones are
+/// added back. Also returns every unreleased commit, for the next run.
+pub fn unreleased_since(
+    repo: &Repo,
+    tip: CommitId,
+    points: &[ReleasePoint],
+    known: Option<(CommitId, &[BatchCommit])>,
+) -> Result<(Batch, Vec<BatchCommit>)> {
     let git = &repo.repo;
     let mut hidden: Vec<CommitId> = points.iter().map(|p| p.commit).collect();
+    hidden.extend(known.map(|(t, _)| t));
     hidden.sort();
     hidden.dedup();
-    let inside = walk_unreleased(git, tip, &hidden)?;
+    let mut inside: Vec<BatchCommit> = walk_unreleased(git, tip, &hidden)?
+        .into_iter()
+        .map(|w| BatchCommit {
+            id: to_id(w.id),
+            parents: w.parents.into_iter().map(to_id).collect(),
+            author_time: w.author_time,
+        })
+        .collect();
+    inside.extend(known.iter().flat_map(|(_, k)| k.iter().cloned()));
+    Ok((batch_of(repo, tip, points, &inside)?, inside))
+}
+
+/// One unreleased commit, as the batch keeps it (and the batch cache stores it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchCommit {
+    pub id: CommitId,
+    pub parents: Vec<CommitId>,
+    pub author_time: i64,
+}
+
+/// The batch made of the unreleased commits `inside` of `tip`.
+fn batch_of(
+    repo: &Repo,
+    tip: CommitId,
+    points: &[ReleasePoint],
+    inside: &[BatchCommit],
+) -> Result<Batch> {
+    let git = &repo.repo;
     let mut parents = Vec::new();
     let (mut commits, mut merges, mut oldest) = (0u64, 0u64, None::<i64>);
     let mut inside_set = HashSet::new();
-    for c in &inside {
+    for c in inside {
         commits += 1;
         if c.parents.len() > 1 {
             merges += 1;
         }
         oldest = Some(oldest.map_or(c.author_time, |o| o.min(c.author_time)));
         inside_set.insert(c.id);
-        parents.extend(c.parents.iter().copied());
+        parents.extend(c.parents.iter().map(|&p| to_oid(p)));
     }
     let inside = inside_set;
     if points.is_empty() {
@@ -78,7 +119,7 @@ pub fn unreleased(repo: &Repo, tip: CommitId, points: &[ReleasePoint]) -> Result
     } else {
         parents
             .into_iter()
-            .filter(|p| !inside.contains(p))
+            .filter(|p| !inside.contains(&to_id(*p)))
             .collect()
     };
     edge.sort();
@@ -419,5 +460,41 @@ mod tests {
                 time: 1_700_000_000 + 2 * 3600,
             })
         );
+    }
+
+    #[test]
+    fn a_known_batch_plus_the_new_commits_is_the_whole_batch() {
+        // c1 (v1.0) - c2 - c3 [known tip] - c4 - m (merges f, from c1, and r, a released
+        // commit) ; r (v1.1) branches from c1 too.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut b = Builder::new(dir.path());
+        let c1 = b.commit("a", "1\n", &[]);
+        let c2 = b.commit("a", "2\n", &[c1]);
+        let c3 = b.commit("b", "3\n", &[c2]);
+        let r = b.commit("r", "r\n", &[c1]);
+        let f = b.commit("f", "f\n", &[c1]);
+        let c4 = b.commit("c", "4\n", &[c3]);
+        let m1 = b.commit("f", "f\n", &[c4, f]);
+        let m = b.commit("r", "r\n", &[m1, r]);
+        let points = [point("v1.0", c1, 1), point("v1.1", r, 2)];
+        let repo = open(dir.path());
+        let (_, known) = unreleased_since(&repo, to_id(c3), &points, None).expect("batch");
+        assert_eq!(known.len(), 2);
+        let (whole, all) = unreleased_since(&repo, to_id(m), &points, None).expect("batch");
+        let (grown, grown_all) =
+            unreleased_since(&repo, to_id(m), &points, Some((to_id(c3), &known))).expect("batch");
+        assert_eq!(grown, whole);
+        let ids = |v: &[BatchCommit]| {
+            let mut ids: Vec<CommitId> = v.iter().map(|c| c.id).collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(&grown_all), ids(&all));
+        // c2, c3, c4, f and the two merges; r is released.
+        assert_eq!((whole.commits, whole.merges), (6, 2));
+        // The same tip again: nothing new, the same batch.
+        let (same, _) =
+            unreleased_since(&repo, to_id(m), &points, Some((to_id(m), &all))).expect("batch");
+        assert_eq!(same, whole);
     }
 }

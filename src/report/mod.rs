@@ -38,6 +38,14 @@ pub fn render(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match (format, view) {
+        (Format::Jsonl, _) => {
+            let mut json = Vec::new();
+            render(report, view, Format::Json, style, &mut json)?;
+            let value: serde_json::Value =
+                serde_json::from_slice(&json).map_err(io::Error::from)?;
+            serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
+            writeln!(out)
+        }
         (Format::Json, View::Report) => json(report, out),
         (Format::Json, View::Releases) => json(
             &serde_json::json!({
@@ -81,6 +89,10 @@ pub fn render_streams(
 ) -> io::Result<()> {
     match format {
         Format::Json => json(listing, out),
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, listing).map_err(io::Error::from)?;
+            writeln!(out)
+        }
         Format::Table | Format::Html => streams::write_table(listing, out, color),
         Format::Markdown => streams::write_markdown(listing, out),
         Format::Csv => streams::write_csv(listing, out),

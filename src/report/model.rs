@@ -3,6 +3,7 @@
 //! renamed. Times are RFC 3339, durations are seconds, `null` means "does not apply".
 
 use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::facts::CommitId;
@@ -11,7 +12,7 @@ use crate::facts::CommitId;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The whole analysis of one repository.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub repository: RepositoryInfo,
@@ -35,7 +36,7 @@ pub struct Report {
 }
 
 /// Tags that look like versions with a prefix but that the release pattern did not select.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct UnmatchedTags {
     /// How many.
     pub tags: u64,
@@ -59,7 +60,7 @@ pub struct StreamListing {
 }
 
 /// One release stream and the paths it owns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct StreamPaths {
     /// The stream's name (`""` for unprefixed tags).
     pub stream: String,
@@ -73,7 +74,7 @@ pub struct StreamPaths {
 }
 
 /// Where the report came from.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RepositoryInfo {
     pub path: String,
     /// The commit HEAD points at; `null` in an empty repository.
@@ -81,7 +82,7 @@ pub struct RepositoryInfo {
 }
 
 /// The settings the analysis used.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Settings {
     /// `tags` or `deploys`.
     pub source: String,
@@ -98,10 +99,13 @@ pub struct Settings {
     pub component_depth: usize,
     pub lookback_days: u32,
     pub window_days: u32,
+    /// Whether per-release churn was measured (`--churn`); without it the churn fields are
+    /// `null`.
+    pub churn: bool,
 }
 
 /// One release (or deploy).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ReleaseRow {
     pub tag: String,
     /// Other tags on the same commit, merged into this release.
@@ -125,8 +129,9 @@ pub struct ReleaseRow {
     /// Lines left out of the size by the exclusion rules.
     pub excluded_lines: Option<u64>,
     /// Churn: the same counts summed over the release's non-merge commits.
-    pub churn_lines_added: u64,
-    pub churn_lines_deleted: u64,
+    /// `null` unless churn was measured (`--churn`; `settings.churn` says which).
+    pub churn_lines_added: Option<u64>,
+    pub churn_lines_deleted: Option<u64>,
     pub lead_time_median_seconds: Option<i64>,
     pub lead_time_p90_seconds: Option<i64>,
     pub failed: bool,
@@ -142,7 +147,7 @@ pub struct ReleaseRow {
 }
 
 /// Kind of a revert.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RevertKind {
     PostRelease,
@@ -152,7 +157,7 @@ pub enum RevertKind {
 }
 
 /// How a revert was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RevertMethod {
     /// `This reverts commit <sha>`.
@@ -166,7 +171,7 @@ pub enum RevertMethod {
 }
 
 /// One revert commit.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RevertRow {
     pub commit: CommitId,
     pub time: DateTime<Utc>,
@@ -189,7 +194,7 @@ pub struct RevertRow {
 }
 
 /// One `Fixes: <sha>` commit.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct FixRow {
     pub commit: CommitId,
     pub time: DateTime<Utc>,
@@ -203,7 +208,7 @@ pub struct FixRow {
 }
 
 /// Totals and the findings.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Summary {
     pub releases: u64,
     pub change_failure_rate: Option<f64>,
@@ -221,7 +226,7 @@ pub struct Summary {
 }
 
 /// Counts of reverts by how they were found and what they were, and of `Fixes:` commits.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct RevertCounts {
     pub total: u64,
     pub by_message: u64,
@@ -244,7 +249,7 @@ pub struct RevertCounts {
 }
 
 /// Cadence of one stream.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct StreamSummary {
     pub stream: String,
     pub releases: u64,
@@ -254,7 +259,7 @@ pub struct StreamSummary {
 }
 
 /// The small-changes argument (PRODUCT.md).
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct SizeVsFailure {
     pub quartiles: Vec<Quartile>,
     pub auc: Option<f64>,
@@ -268,7 +273,7 @@ pub struct SizeVsFailure {
 }
 
 /// What the size-versus-failure evidence supports (decided in [`crate::analysis::evidence`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Failed releases were larger than clean ones (AUC > 0.5, p < 0.05).
@@ -283,7 +288,7 @@ pub enum Verdict {
 }
 
 /// One size quartile of releases.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Quartile {
     pub quartile: u8,
     pub min_lines: u64,
@@ -298,7 +303,7 @@ pub struct Quartile {
 }
 
 /// Repeat incidents.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct RepeatIncidents {
     pub rate: Option<f64>,
     pub incidents: u64,
@@ -309,7 +314,7 @@ pub struct RepeatIncidents {
 }
 
 /// Repeat failures of one calendar year.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RepeatYear {
     pub year: i32,
     pub events: u64,
@@ -320,21 +325,21 @@ pub struct RepeatYear {
 }
 
 /// A component and how many post-release reverts touched it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ComponentCount {
     pub component: String,
     pub incidents: u64,
 }
 
 /// Release cadence over time.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Cadence {
     pub windows: Vec<CadenceWindow>,
     pub trend: Trend,
 }
 
 /// One rolling window.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct CadenceWindow {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -344,7 +349,7 @@ pub struct CadenceWindow {
 }
 
 /// Releasing more or less often than a year ago.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Trend {
     /// `more_often`, `less_often`, `steady` or `insufficient_data`.
     pub direction: String,
@@ -355,7 +360,7 @@ pub struct Trend {
 }
 
 /// What sizes left out.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Excluded {
     /// The rules in force: lock file names, `.gitattributes` attributes, `--exclude` globs.
     pub rules: Vec<String>,

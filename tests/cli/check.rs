@@ -295,9 +295,9 @@ fn the_batch_matches_git_on_the_release_fixture() {
     assert_eq!(v["unreleased"]["files_changed"], 1);
 
     let maint = crate::common::git(&dir, &["rev-parse", "maint-0.2"]);
-    let out = cadence(&dir, &["hook", "run", "--stdin-refs"]);
+    let out = cadence(&dir, &["hook", "run"]);
     assert!(out.status.success());
-    // Without refs on stdin the hook describes HEAD.
+    // Run by hand (no refs on stdin, no pre-commit environment) the hook describes HEAD.
     assert!(text(&out).1.contains("since v1.2.0"), "{:?}", text(&out));
     let mut cmd = cadence_cmd(&dir, &["hook", "run", "--stdin-refs"]);
     cmd.stdin(std::process::Stdio::piped());
@@ -355,4 +355,40 @@ fn past_release_sizes_come_from_the_cache() {
         v["unreleased"]["releases_compared"],
         serde_json::Value::Null
     );
+}
+
+/// `check --format json ARGS` on `repo`, parsed.
+fn check_json(repo: &TestRepo, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = cadence(&repo.root, &all);
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn the_batch_cache_gives_what_a_cold_run_gives() {
+    let mut repo = two_unreleased();
+    let first = check_json(&repo, &[]);
+    assert_eq!(first, check_json(&repo, &["--no-cache"]));
+    // The same tip again, from the batch cache.
+    assert_eq!(first, check_json(&repo, &[]));
+    // New commits, one merging a branch from the release: walked on top of the known batch.
+    repo.commit(
+        "src/lib.rs",
+        &TestRepo::lines(40, "lib"),
+        "Grow the library",
+    );
+    repo.git(&["checkout", "-q", "-b", "side", "v1.0.0"]);
+    repo.commit("side.txt", &TestRepo::lines(3, "side"), "Side work");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["merge", "-q", "--no-ff", "-m", "Merge side", "side"]);
+    let grown = check_json(&repo, &[]);
+    assert_eq!(grown, check_json(&repo, &["--no-cache"]));
+    assert_eq!(grown["unreleased"]["commits"], 5);
+    assert_eq!(grown["unreleased"]["merges"], 1);
+    // A new release: other releases, another batch.
+    repo.git(&["tag", "v1.1.0"]);
+    let released = check_json(&repo, &[]);
+    assert_eq!(released, check_json(&repo, &["--no-cache"]));
+    assert_eq!(released["unreleased"]["commits"], 0);
 }

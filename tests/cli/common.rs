@@ -82,6 +82,25 @@ fn clean_env(cmd: &mut Command) {
         .env("SOURCE_DATE_EPOCH", NOW);
 }
 
+/// `git add -A && git commit` in `dir` as a fixed author (empty commits allowed).
+pub fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    git(
+        dir,
+        &[
+            "-c",
+            "user.name=A",
+            "-c",
+            "user.email=a@example.com",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            message,
+        ],
+    );
+}
+
 /// Stdout as JSON.
 pub fn json(out: &Output) -> serde_json::Value {
     assert!(

@@ -12,7 +12,7 @@ use crate::check::TestRepo;
 use crate::common::{cadence, text};
 
 /// A repository with v1.0.0 and two unreleased commits, and a bare remote `origin`.
-fn repo_with_remote() -> (TestRepo, PathBuf) {
+pub fn repo_with_remote() -> (TestRepo, PathBuf) {
     let mut repo = TestRepo::new();
     repo.commit("src/app.rs", &TestRepo::lines(10, "app"), "Initial");
     repo.git(&["tag", "v1.0.0"]);
@@ -272,7 +272,7 @@ fn a_hooks_path_inside_the_work_tree_is_not_written_to() {
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("git-cadence hook run --stdin-refs -- \"$@\""),
+        stderr.contains("git cadence hook run --stdin-refs -- \"$@\""),
         "{stderr}"
     );
     assert!(stderr.contains(".husky/pre-push"), "{stderr}");

@@ -172,8 +172,82 @@ fn numbers_equal_gits_own() {
 
 #[test]
 fn churn_sums_non_merge_commits_against_their_first_parent() {
-    let rows = releases(&["--include-all"]);
+    let rows = releases(&["--include-all", "--churn"]);
     // v1.0.0: c4 adds 20 lines, c5 adds 1, the merge is left out.
     assert_eq!(field(&rows, "v1.0.0", "churn_lines_added"), 21);
     assert_eq!(field(&rows, "v1.0.0", "churn_lines_deleted"), 0);
+}
+
+#[test]
+fn churn_is_null_unless_asked_for_and_settings_say_so() {
+    let repo = fixture("releases.sh");
+    let report = json(&cadence(&repo, &["report", "--format", "json"]));
+    assert_eq!(report["settings"]["churn"], false);
+    for r in report["releases"].as_array().unwrap() {
+        assert!(r["churn_lines_added"].is_null(), "{r}");
+        assert!(r["churn_lines_deleted"].is_null(), "{r}");
+        // Sizes are measured all the same.
+        assert!(
+            r["previous"].is_null() || r["lines_changed"].is_u64(),
+            "{r}"
+        );
+    }
+    let report = json(&cadence(&repo, &["report", "--format", "json", "--churn"]));
+    assert_eq!(report["settings"]["churn"], true);
+}
+
+/// `git log --numstat --no-renames --no-merges` summed over the commits of a release (those
+/// reachable from it and from no earlier release); binary files (`-`) count no lines.
+fn git_churn(repo: &std::path::Path, commit: &str, earlier: &[String]) -> (u64, u64) {
+    let mut args = vec![
+        "log",
+        "--numstat",
+        "--no-renames",
+        "--no-merges",
+        "--format=",
+        commit,
+        "--not",
+    ];
+    args.extend(earlier.iter().map(String::as_str));
+    let out = git(repo, &args);
+    let (mut added, mut deleted) = (0, 0);
+    for line in out.lines().filter(|l| !l.is_empty()) {
+        let mut cells = line.split('\t');
+        added += cells.next().unwrap().parse::<u64>().unwrap_or(0);
+        deleted += cells.next().unwrap().parse::<u64>().unwrap_or(0);
+    }
+    (added, deleted)
+}
+
+#[test]
+fn churn_when_asked_for_equals_git_log_numstat() {
+    for script in ["releases.sh", "streams.sh"] {
+        let repo = fixture(script);
+        let rows = json(&cadence(
+            &repo,
+            &["releases", "--format", "json", "--churn", "--include-all"],
+        ))["releases"]
+            .as_array()
+            .cloned()
+            .unwrap();
+        let mut earlier: Vec<String> = Vec::new();
+        let mut nonzero = 0;
+        for r in &rows {
+            let commit = r["commit"].as_str().unwrap().to_string();
+            let want = git_churn(&repo, &commit, &earlier);
+            let got = (
+                r["churn_lines_added"].as_u64().unwrap(),
+                r["churn_lines_deleted"].as_u64().unwrap(),
+            );
+            assert_eq!(got, want, "{script} {}", r["tag"]);
+            nonzero += usize::from(want != (0, 0));
+            earlier.push(commit);
+        }
+        // Not vacuous: most releases have churn.
+        assert!(
+            nonzero * 2 > rows.len(),
+            "{script}: {nonzero} of {}",
+            rows.len()
+        );
+    }
 }

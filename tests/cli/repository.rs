@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{cadence, cadence_cmd, fixture, git, json, scratch, text};
+use crate::common::{cadence, cadence_cmd, commit_all, fixture, git, json, scratch, text};
 
 #[test]
 fn outside_a_repository_is_exit_2_with_the_fix() {
@@ -74,20 +74,7 @@ fn an_empty_repository_is_a_valid_report_that_says_so() {
 fn a_repository_without_release_tags_says_how_to_get_some() {
     let dir = new_repository("untagged");
     std::fs::write(dir.join("a.txt"), "a\n").unwrap();
-    git(&dir, &["add", "a.txt"]);
-    git(
-        &dir,
-        &[
-            "-c",
-            "user.name=A",
-            "-c",
-            "user.email=a@example.com",
-            "commit",
-            "-q",
-            "-m",
-            "a",
-        ],
-    );
+    commit_all(&dir, "a");
     let out = cadence(&dir, &[]);
     assert_eq!(out.status.code(), Some(0));
     let (stdout, _) = text(&out);
