@@ -68,14 +68,14 @@ pub fn run(shared: &SharedArgs, args: &FleetArgs, now: i64) -> Result<Outcome> {
     let tally = run_all(&paths, shared, &done, jobs, now, &bar)?;
     bar.finish_and_clear();
     if !quiet {
-        eprintln!(
+        crate::stderr_line(&format!(
             "git-cadence: fleet: {} analysed, {} failed, {} already in the resume file, {} in \
              other shards",
             tally.reports,
             tally.errors,
             tally.skipped,
             listed - paths.len()
-        );
+        ));
     }
     Ok(Outcome::Success)
 }

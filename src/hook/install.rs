@@ -483,7 +483,7 @@ pub fn line_for_other_tool(name: &str, enforce: bool) -> String {
         ""
     };
     let enforce = if enforce { " --enforce" } else { "" };
-    format!("git-cadence hook run{enforce}{stdin} -- \"$@\"")
+    format!("git cadence hook run{enforce}{stdin} -- \"$@\"")
 }
 
 #[cfg(all(test, unix))]

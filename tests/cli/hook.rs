@@ -272,7 +272,7 @@ fn a_hooks_path_inside_the_work_tree_is_not_written_to() {
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("git-cadence hook run --stdin-refs -- \"$@\""),
+        stderr.contains("git cadence hook run --stdin-refs -- \"$@\""),
         "{stderr}"
     );
     assert!(stderr.contains(".husky/pre-push"), "{stderr}");

@@ -340,6 +340,6 @@ fn a_hooks_directory_inside_the_work_tree_is_recognised() {
     assert!(!in_work_tree(Path::new("/etc/hooks"), work, &[&git]));
     assert_eq!(
         line_for_other_tool("pre-push", false),
-        "git-cadence hook run --stdin-refs -- \"$@\""
+        "git cadence hook run --stdin-refs -- \"$@\""
     );
 }
