@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::failure::FailureSignals;
+
 /// Do our big releases hurt us more than our small ones? git-cadence answers from the
 /// repository's own history: release sizes, cadence, reverts, and how they relate.
 #[derive(Debug, Parser)]
@@ -236,16 +238,6 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Which post-release reverts make a release count as failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FailureMode {
-    /// Every post-release revert.
-    Any,
-    /// Only reverts whose message or incidents file links them to an incident.
-    IncidentLinked,
-}
-
 /// Options every command takes. A `.git-cadence.toml` at the repository root sets the same
 /// things; flags win.
 #[derive(Debug, Args, Default, Clone)]
@@ -294,15 +286,24 @@ pub struct SharedArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub deploys: Option<PathBuf>,
 
-    /// Incidents: CSV (`id,opened,resolved[,commits]`) or JSON (array or lines) with `id`,
-    /// `opened`, `resolved` and optional `commits` (shas); reverts that name an incident id or
+    /// Incidents: CSV (`id,opened,resolved[,commits][,stream]`) or JSON (array or lines) with
+    /// `id`, `opened`, `resolved` and optional `commits` (shas) and `stream`. Each incident
+    /// fails the releases it hits (the `incident` signal), and resolved − opened is their time
+    /// to restore; without incidents only a time to remedy is reported (release → the first
+    /// release that shipped its revert or fix). Reverts and fixes that name an incident id or
     /// are listed in it are incident-linked.
     #[arg(long, global = true, value_name = "FILE")]
     pub incidents: Option<PathBuf>,
 
-    /// Which post-release reverts make a release count as failed.
-    #[arg(long, global = true, value_enum)]
-    pub failure: Option<FailureMode>,
+    /// What makes a release failed, comma-separated: `revert` (a post-release revert undid one
+    /// of its commits), `fix` (a later commit's `Fixes: <sha>` trailer names one), `incident`
+    /// (an incident of --incidents lists one of its commits, or was opened while it was the
+    /// live release). Reverts and fixes of tests, docs, CI files and changelogs only are
+    /// listed but do not count (`non_production` in .git-cadence.toml sets which paths).
+    /// `incident-linked`: only incident-linked reverts and fixes, and incidents.
+    /// [default: revert,fix,incident]
+    #[arg(long, global = true, value_name = "SIGNALS", value_parser = parse_failure)]
+    pub failure: Option<FailureSignals>,
 
     /// Regex (case-insensitive; `(?-i)` turns that off) that marks a revert message as
     /// incident-linked. Default: incident|outage|sev[0-9]|postmortem|post-mortem|hotfix|rollback|INC-[0-9]+
@@ -404,4 +405,12 @@ fn arg_hidden() -> clap::Arg {
             PossibleValuesParser::new(Vec::<&str>::new())
                 .try_map(|s| <Format as ValueEnum>::from_str(&s, true)),
         )
+}
+
+/// `--failure` as clap reads it.
+fn parse_failure(text: &str) -> Result<FailureSignals, String> {
+    FailureSignals::parse(text).map_err(|e| match e {
+        crate::error::Error::BadValue { message, .. } => message,
+        other => other.to_string(),
+    })
 }

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use regex::Regex;
 
-use crate::cli::{ColorChoice, FailureMode, Format, SharedArgs};
+use crate::cli::{ColorChoice, Format, SharedArgs};
 use crate::error::{Error, Result};
+use crate::failure::{FailureSignals, NonProduction};
 use crate::scope::PathScope;
 
 /// Default release pattern: an optional `v`, then two to four dot-separated numbers, then an
@@ -59,7 +60,10 @@ pub struct Config {
     pub churn: bool,
     pub color: ColorChoice,
     pub quiet: bool,
-    pub failure: FailureMode,
+    /// The failure signals looked for.
+    pub failure: FailureSignals,
+    /// Paths whose reverts and fixes do not fail a release (`non_production` in the file).
+    pub non_production: NonProduction,
     pub incident_pattern: Regex,
     /// Directories of a path that name its component (repeat incidents).
     pub component_depth: usize,
@@ -103,7 +107,8 @@ impl Config {
             churn: args.churn,
             color: args.color.unwrap_or(ColorChoice::Auto),
             quiet: args.quiet,
-            failure: args.failure.unwrap_or(FailureMode::Any),
+            failure: args.failure.unwrap_or_default(),
+            non_production: NonProduction::default(),
             incident_pattern: compile_incident_pattern(
                 args.incident_pattern
                     .as_deref()

@@ -7,7 +7,8 @@
 //! prereleases = false
 //! since = "2023-01-01"          # or an unquoted TOML date: 2023-01-01
 //! exclude = ["docs/**", "*.snap"]
-//! failure = "incident-linked"
+//! failure = "revert,fix,incident"   # or "incident-linked"
+//! non_production = ["tests/", "docs/", "*.md"]   # replaces the default list
 //! component_depth = 2
 //!
 //! [streams.tokio-util]        # a release stream bound to the paths it owns
@@ -32,9 +33,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::cli::{ColorChoice, FailureMode, Format, SharedArgs};
+use crate::cli::{ColorChoice, Format, SharedArgs};
 use crate::config::{compile, parse_date, Config};
 use crate::error::{Error, Result};
+use crate::failure::{FailureSignals, NonProduction};
 use crate::scope::PathScope;
 
 /// The file name looked for at the repository root.
@@ -111,7 +113,8 @@ struct RawFile {
     incidents: Option<Spanned<String>>,
     incident_pattern: Option<Spanned<String>>,
     deploys: Option<Spanned<String>>,
-    failure: Option<FailureMode>,
+    failure: Option<FailureSignals>,
+    non_production: Option<Vec<Spanned<String>>>,
     no_cache: Option<bool>,
     churn: Option<bool>,
     color: Option<ColorChoice>,
@@ -147,7 +150,9 @@ pub struct FileConfig {
     pub incident_pattern: Option<String>,
     /// Resolved against the file's directory.
     pub deploys: Option<PathBuf>,
-    pub failure: Option<FailureMode>,
+    pub failure: Option<FailureSignals>,
+    /// Replaces the default non-production paths.
+    pub non_production: Option<Vec<String>>,
     pub no_cache: Option<bool>,
     pub churn: Option<bool>,
     pub color: Option<ColorChoice>,
@@ -196,19 +201,7 @@ impl FileConfig {
         };
         let dir = path.parent().unwrap_or(Path::new("."));
 
-        for (key, what, value) in [
-            ("tag_pattern", "tag", &raw.tag_pattern),
-            ("incident_pattern", "incident", &raw.incident_pattern),
-        ] {
-            if let Some(v) = value {
-                let compiled = if what == "incident" {
-                    crate::config::compile_incident_pattern(v.get_ref())
-                } else {
-                    compile(what, v.get_ref())
-                };
-                compiled.map_err(|e| bad(v.span(), key, e.to_string()))?;
-            }
-        }
+        check_patterns(&raw, &bad)?;
         let date = |key: &str,
                     v: &Option<Spanned<DateValue>>,
                     end: bool|
@@ -232,6 +225,10 @@ impl FileConfig {
         let exclude = globs(raw.exclude.unwrap_or_default(), |span, e| {
             bad(span, "exclude", format!("bad glob: {e}"))
         })?;
+        let non_production = raw
+            .non_production
+            .map(|list| non_production_list(list, &bad))
+            .transpose()?;
         for (key, value) in [("deploys", &raw.deploys), ("incidents", &raw.incidents)] {
             if let Some(v) = value {
                 crate::input::check_relative(v.get_ref()).map_err(|m| bad(v.span(), key, m))?;
@@ -274,6 +271,7 @@ impl FileConfig {
             incident_pattern: raw.incident_pattern.map(Spanned::into_inner),
             deploys: raw.deploys.map(|p| dir.join(p.into_inner())),
             failure: raw.failure,
+            non_production,
             no_cache: raw.no_cache,
             churn: raw.churn,
             color: raw.color,
@@ -336,6 +334,9 @@ impl Config {
         if incidents_from_file {
             config.incidents_confined_to = root;
         }
+        if let Some(list) = &file.non_production {
+            config.non_production = NonProduction::new(list)?;
+        }
         for (name, paths) in &file.streams {
             if !config.streams.contains_key(name) {
                 config
@@ -376,6 +377,38 @@ fn globs(
         .collect()
 }
 
+/// The tag and incident patterns compile (an error names the line).
+fn check_patterns(raw: &RawFile, bad: &dyn Fn(Range<usize>, &str, String) -> Error) -> Result<()> {
+    for (key, what, value) in [
+        ("tag_pattern", "tag", &raw.tag_pattern),
+        ("incident_pattern", "incident", &raw.incident_pattern),
+    ] {
+        if let Some(v) = value {
+            let compiled = if what == "incident" {
+                crate::config::compile_incident_pattern(v.get_ref())
+            } else {
+                compile(what, v.get_ref())
+            };
+            compiled.map_err(|e| bad(v.span(), key, e.to_string()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The `non_production` entries, each checked (a bad glob names its line).
+fn non_production_list(
+    list: Vec<Spanned<String>>,
+    bad: &dyn Fn(Range<usize>, &str, String) -> Error,
+) -> Result<Vec<String>> {
+    list.into_iter()
+        .map(|entry| {
+            NonProduction::new(std::slice::from_ref(entry.get_ref()))
+                .map_err(|e| bad(entry.span(), "non_production", e.to_string()))?;
+            Ok(entry.into_inner())
+        })
+        .collect()
+}
+
 /// The 1-based line of byte offset `offset` in `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset).unwrap_or(text).matches('\n').count() + 1
@@ -411,6 +444,7 @@ incidents = "ops/incidents.csv"
 incident_pattern = "SEV-[0-9]"
 deploys = "deploys.csv"
 failure = "incident-linked"
+non_production = ["bench/", "*.snap"]
 no_cache = true
 churn = true
 color = "never"
@@ -438,7 +472,11 @@ branches = ["main", "release/*"]
         assert_eq!(c.exclude, ["docs/**", "*.snap"]);
         assert_eq!(c.incidents, Some(PathBuf::from("/repo/ops/incidents.csv")));
         assert_eq!(c.deploys, Some(PathBuf::from("/repo/deploys.csv")));
-        assert_eq!(c.failure, Some(FailureMode::IncidentLinked));
+        assert_eq!(c.failure, FailureSignals::parse("incident-linked").ok());
+        assert_eq!(
+            c.non_production,
+            Some(vec!["bench/".to_string(), "*.snap".to_string()])
+        );
         assert_eq!(c.color, Some(ColorChoice::Never));
         assert_eq!(c.churn, Some(true));
         assert_eq!(c.component_depth, Some(3));
@@ -476,6 +514,8 @@ branches = ["main", "release/*"]
     fn bad_values_name_the_key_and_line() {
         let e = err("\nfailure = \"sometimes\"\n");
         assert!(e.contains(":2:") && e.contains("sometimes"), "{e}");
+        let e = err("\n\nnon_production = [\"ok/\", \"[\"]\n");
+        assert!(e.contains(":3:") && e.contains("non_production"), "{e}");
         let e = err("\n\ntag_pattern = '(unclosed'\n");
         assert!(e.contains(":3:") && e.contains("tag_pattern"), "{e}");
         let e = err("since = \"last week\"\n");
@@ -514,20 +554,20 @@ branches = ["main", "release/*"]
         assert!(!config.tag_pattern_is_default);
         assert!(config.tag_pattern.is_match("r1.2"));
         assert_eq!(config.component_depth, 1);
-        assert_eq!(config.failure, FailureMode::IncidentLinked);
+        assert_eq!(config.failure.to_string(), "incident-linked");
         assert_eq!(config.incidents, None);
 
         let args = SharedArgs {
             tag_pattern: Some("^x(?P<version>\\d+\\.\\d+)$".into()),
             format: Some(Format::Csv),
-            failure: Some(FailureMode::Any),
+            failure: Some(FailureSignals::default()),
             ..SharedArgs::default()
         };
         let config = Config::resolve(args, Some(&file)).expect("resolves");
         assert!(config.tag_pattern.is_match("x1.2"));
         assert!(!config.tag_pattern.is_match("r1.2"));
         assert_eq!(config.format, Format::Csv);
-        assert_eq!(config.failure, FailureMode::Any);
+        assert_eq!(config.failure, FailureSignals::default());
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! Reads the incidents file (`--incidents FILE`): CSV with a header `id,opened,resolved[,commits]`,
 //! or JSON (an array of objects, or one object per line) with `id`, `opened`, `resolved` and
-//! optional `commits`. Reverts that name an incident id, or whose sha (or reverted commit's sha)
+//! optional `commits` and `stream`. Reverts that name an incident id, or whose sha (or reverted commit's sha)
 //! an incident lists, are incident-linked (PRODUCT.md, "Reverts and incidents").
 //!
 //! Times are RFC 3339 or `YYYY-MM-DD` (UTC; `opened` at the start of that day, `resolved` at its
 //! end). `resolved` may be empty (CSV) or `null`/absent (JSON) for an incident still open.
 //! Commits are shas, full or abbreviated (4 to 40 hex digits), separated by spaces or `;` in
-//! CSV, a JSON array of strings or such a string in JSON. Ids must be unique.
+//! CSV, a JSON array of strings or such a string in JSON. Ids must be unique. `stream` names
+//! the release stream the incident happened in (for an incident that lists no commits, in a
+//! repository with several streams).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,8 @@ pub struct Incident {
     pub resolved: Option<i64>,
     /// Lowercase hex shas or sha prefixes of the commits the incident names.
     pub commits: Vec<String>,
+    /// The release stream it happened in (optional `stream` column); an empty value is none.
+    pub stream: Option<String>,
 }
 
 /// Every incident of the file, in file order.
@@ -93,6 +97,7 @@ struct RawRow {
     opened: Option<String>,
     resolved: Option<String>,
     commits: Vec<String>,
+    stream: Option<String>,
 }
 
 impl RawRow {
@@ -144,11 +149,16 @@ impl RawRow {
                 commits.push(sha.to_ascii_lowercase());
             }
         }
+        let stream = self
+            .stream
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
         Ok(Incident {
             id,
             opened,
             resolved,
             commits,
+            stream,
         })
     }
 }
@@ -174,6 +184,7 @@ fn csv_rows(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
         ));
     };
     let commits = col("commits");
+    let stream = col("stream");
     let mut rows = Vec::new();
     for record in records {
         let record = record.map_err(|e| bad(path, lines.of_error(&e), e.to_string()))?;
@@ -197,6 +208,7 @@ fn csv_rows(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
                 opened: get(opened),
                 resolved: get(resolved),
                 commits: commits.and_then(get).into_iter().collect(),
+                stream: stream.and_then(get),
             },
         ));
     }
@@ -310,6 +322,7 @@ fn json_row(value: &Value) -> std::result::Result<RawRow, String> {
         opened: text("opened")?,
         resolved: text("resolved")?,
         commits,
+        stream: text("stream")?,
     })
 }
 
@@ -354,6 +367,18 @@ mod tests {
             Some(1_709_251_200 + 86_400 + 86_399)
         );
         assert!(inc.incidents[2].commits.is_empty());
+        assert_eq!(inc.incidents[2].stream, None);
+    }
+
+    #[test]
+    fn an_optional_stream_column_or_key() {
+        let inc = parse("id,opened,resolved,stream\nA,2024-01-02,,tokio\nB,2024-01-03,, \n")
+            .expect("parses");
+        assert_eq!(inc.incidents[0].stream.as_deref(), Some("tokio"));
+        assert_eq!(inc.incidents[1].stream, None, "an empty stream is none");
+        let json = parse("{\"id\": \"C\", \"opened\": \"2024-01-02\", \"stream\": \"cli\"}\n")
+            .expect("parses");
+        assert_eq!(json.incidents[0].stream.as_deref(), Some("cli"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod deploys;
 pub mod error;
 pub mod exclude;
 pub mod facts;
+pub mod failure;
 pub mod git;
 pub mod hook;
 pub mod incidents;

@@ -7,10 +7,12 @@ use crate::analysis::releases::{place_releases, release_points, ReleasePoint, Re
 use crate::analysis::{self, reverts, Facts};
 use crate::config::Config;
 use crate::error::Result;
+
 use crate::exclude::SizeRules;
-use crate::facts::{CommitIdx, DiffStats, History, Warning};
+use crate::facts::{CommitId, CommitIdx, DiffStats, History, Warning};
 use crate::git::diff::DiffRequest;
 use crate::git::{self, Repo};
+use crate::report::escape::terminal_text;
 use crate::report::model::{Report, StreamListing};
 
 /// Analyses the opened repository as of `now` (seconds).
@@ -18,7 +20,7 @@ pub fn analyse(repo: &Repo, config: &Config, now: i64) -> Result<Report> {
     let facts = read_facts(repo, config)?;
     let mut report = analysis::analyse(&facts, config, now);
     // Analysis decides; the report words the decision.
-    report.summary.headline = crate::report::headline::headline(&report.summary.size_vs_failure);
+    report.summary.headline = crate::report::headline::headline(&report.summary);
     if let Some(u) = &report.unmatched_tags {
         report
             .warnings
@@ -58,26 +60,9 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     )?;
     warnings.extend(diff_warnings);
 
-    let incidents = match &config.incidents {
-        Some(path) => crate::incidents::read_incidents(path, config.incidents_named_by())?,
-        None => crate::incidents::Incidents::default(),
-    };
-    let bar = crate::progress::bar(git::inverse::work(&history), "reverts", config.quiet);
-    let digest_cache = cache.as_deref().map(git::cache::digest_cache_path);
-    let digests =
-        git::inverse::change_digests(&repo.git_dir, &history, digest_cache.as_deref(), &bar)?;
-    bar.finish_and_clear();
-    let pairs = reverts::inverse_pairs(&history, &digests);
-    let revert_analysis = reverts::analyse_reverts(
-        &history,
-        &releases,
-        &pairs,
-        &incidents,
-        &config.incident_pattern,
-        config.failure,
-    );
-    let reverted = analysis::reverted_by_post_release(&revert_analysis, &history);
-    let reverted_paths = git::paths::changed_paths(&repo.git_dir, &reverted)?;
+    let (revert_analysis, reverted_paths) =
+        read_failures(repo, config, &history, &releases, cache.as_deref())?;
+    warnings.extend(revert_analysis.warnings.iter().cloned().map(Warning));
     let workspace_packages = workspace_packages(
         repo,
         releases.releases.iter().map(|r| r.point.commit).chain(head),
@@ -99,6 +84,47 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
         incidents_file: config.incidents.as_ref().map(|p| p.display().to_string()),
         warnings,
     })
+}
+
+/// Reverts, fixes and incidents and what they did to the releases, with the paths changed by
+/// the commits they undo, name or list (read from git between the two analysis stages).
+fn read_failures(
+    repo: &Repo,
+    config: &Config,
+    history: &crate::facts::History,
+    releases: &crate::analysis::releases::ReleaseSet,
+    cache: Option<&std::path::Path>,
+) -> Result<(reverts::RevertAnalysis, HashMap<CommitId, Vec<String>>)> {
+    let incidents = match &config.incidents {
+        Some(path) => crate::incidents::read_incidents(path, config.incidents_named_by())?,
+        None => crate::incidents::Incidents::default(),
+    };
+    let bar = crate::progress::bar(git::inverse::work(history), "reverts", config.quiet);
+    let digest_cache = cache.map(git::cache::digest_cache_path);
+    let digests =
+        git::inverse::change_digests(&repo.git_dir, history, digest_cache.as_deref(), &bar)?;
+    bar.finish_and_clear();
+    let pairs = reverts::inverse_pairs(history, &digests);
+    let remedies = reverts::find_remedies(
+        history,
+        releases,
+        &pairs,
+        &incidents,
+        &config.incident_pattern,
+    );
+    let paths = git::paths::changed_paths(&repo.git_dir, &remedies.commits_needing_paths(history))?;
+    let analysis = reverts::analyse_reverts(
+        history,
+        releases,
+        &remedies,
+        &incidents,
+        &paths,
+        reverts::FailureRules {
+            signals: config.failure,
+            non_production: &config.non_production,
+        },
+    );
+    Ok((analysis, paths))
 }
 
 /// Diffs to measure, in groups that share size rules: group 0 counts the whole tree, and
@@ -332,13 +358,14 @@ fn unknown_bound_streams(config: &Config, points: &[ReleasePoint]) -> Vec<Warnin
                     if s.is_empty() {
                         "(unprefixed)".to_string()
                     } else {
-                        format!("`{s}`")
+                        format!("`{}`", terminal_text(s))
                     }
                 })
                 .collect();
             Warning(format!(
-                "stream `{name}` is bound to paths, but no release belongs to it (the \
+                "stream `{}` is bound to paths, but no release belongs to it (the \
                  release streams are: {}{})",
+                terminal_text(name),
                 if streams.is_empty() {
                     "none".to_string()
                 } else {

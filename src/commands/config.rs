@@ -108,6 +108,19 @@ pub fn settings(flags: &SharedArgs, file: Option<&FileConfig>) -> Vec<Setting> {
             Some(DEFAULT_TAG_PATTERN),
         ),
         row(
+            "streams",
+            (!flags.stream_path.is_empty()).then(|| list(&flags.stream_path)),
+            (!f.streams.is_empty()).then(|| {
+                let bound: Vec<String> = f
+                    .streams
+                    .iter()
+                    .flat_map(|(name, paths)| paths.iter().map(move |p| format!("{name}={p}")))
+                    .collect();
+                list(&bound)
+            }),
+            Some("[] (every stream owns the whole tree)"),
+        ),
+        row(
             "prereleases",
             on(flags.prereleases),
             text(f.prereleases),
@@ -146,9 +159,15 @@ pub fn settings(flags: &SharedArgs, file: Option<&FileConfig>) -> Vec<Setting> {
         ),
         row(
             "failure",
-            flags.failure.map(|v| name(&v)),
-            f.failure.map(|v| name(&v)),
-            Some("any"),
+            flags.failure.map(|v| v.to_string()),
+            f.failure.map(|v| v.to_string()),
+            Some(&crate::failure::FailureSignals::default().to_string()),
+        ),
+        row(
+            "non_production",
+            None,
+            f.non_production.as_ref().map(|list| list.join(", ")),
+            Some("tests, docs, CI files, changelogs, spelling lists"),
         ),
         row(
             "no_cache",
@@ -269,13 +288,13 @@ mod tests {
     fn each_setting_names_where_it_came_from() {
         let file = FileConfig::parse(
             Path::new("/repo/.git-cadence.toml"),
-            "component_depth = 3\nexclude = [\"docs/**\"]\nwindow_days = 30\n[check]\nmax_unreleased_lines = 500\nbranches = [\"main\"]\n",
+            "component_depth = 3\nexclude = [\"docs/**\"]\nwindow_days = 30\n[streams.cli]\npaths = [\"cli/\"]\n[check]\nmax_unreleased_lines = 500\nbranches = [\"main\"]\n",
         )
         .expect("valid");
         let flags = SharedArgs {
             window_days: Some(7),
             exclude: vec!["*.snap".into()],
-            failure: Some(crate::cli::FailureMode::IncidentLinked),
+            failure: Some(crate::failure::FailureSignals::parse("incident-linked").expect("valid")),
             ..SharedArgs::default()
         };
         let rows = settings(&flags, Some(&file));
@@ -301,6 +320,11 @@ mod tests {
         assert_eq!((r.value.as_deref(), r.source), (None, "default"));
         let r = find(&rows, "check.branches");
         assert_eq!((r.value.as_deref(), r.source), (Some("[\"main\"]"), "file"));
+        let r = find(&rows, "streams");
+        assert_eq!(
+            (r.value.as_deref(), r.source),
+            (Some("[\"cli=cli/\"]"), "file")
+        );
         let r = find(&rows, "tag_pattern");
         assert_eq!(
             (r.value.as_deref(), r.source),

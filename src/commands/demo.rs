@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli::{DemoArgs, SharedArgs};
 use crate::error::{Error, Result};
@@ -335,12 +335,18 @@ pub fn incidents_csv(plan: &Plan, ids: &[crate::facts::CommitId]) -> String {
 
 /// Runs `demo`: builds the sample, prints the report on it, removes it unless `--out`.
 pub fn run(mut shared: SharedArgs, args: &DemoArgs) -> Result<Outcome> {
-    let (dir, keep) = match &args.out {
-        Some(d) => (d.clone(), true),
-        None => (temp_dir(), false),
+    let Some(dir) = &args.out else {
+        // Removed when dropped, whatever happens in between.
+        let temp = tempfile::Builder::new()
+            .prefix("git-cadence-demo-")
+            .tempdir()
+            .map_err(|e| Error::UnreadableFile {
+                path: std::env::temp_dir(),
+                message: format!("cannot create a temporary directory: {e}"),
+            })?;
+        return build_and_report(&mut shared, temp.path(), false);
     };
-    if dir.exists() && std::fs::read_dir(&dir).map_or(true, |mut entries| entries.next().is_some())
-    {
+    if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut entries| entries.next().is_some()) {
         return Err(Error::BadValue {
             what: "--out".into(),
             message: format!(
@@ -349,11 +355,7 @@ pub fn run(mut shared: SharedArgs, args: &DemoArgs) -> Result<Outcome> {
             ),
         });
     }
-    let result = build_and_report(&mut shared, &dir, keep);
-    if !keep {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    result
+    build_and_report(&mut shared, dir, true)
 }
 
 fn build_and_report(shared: &mut SharedArgs, dir: &Path, keep: bool) -> Result<Outcome> {
@@ -373,7 +375,7 @@ fn build_and_report(shared: &mut SharedArgs, dir: &Path, keep: bool) -> Result<O
     let quiet = args.quiet;
     let (repo, config, _) = super::load(args)?;
     if !quiet {
-        eprintln!(
+        crate::stderr_line(&format!(
             "git-cadence demo: a sample service with {} commits and {} releases{}",
             ids.len(),
             plan.releases,
@@ -388,20 +390,12 @@ fn build_and_report(shared: &mut SharedArgs, dir: &Path, keep: bool) -> Result<O
                 " (built in a temporary directory, removed afterwards; keep it with --out DIR)"
                     .to_string()
             }
-        );
+        ));
     }
     let report = crate::pipeline::analyse(&repo, &config, now_of(&plan))?;
     crate::pipeline::print_warnings(&report.warnings, config.quiet);
     crate::write_report(&report, crate::report::View::Report, &config)?;
     Ok(Outcome::Success)
-}
-
-/// A new directory under the system's temporary directory.
-fn temp_dir() -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    std::env::temp_dir().join(format!("git-cadence-demo-{}-{nanos}", std::process::id()))
 }
 
 #[cfg(test)]

@@ -7,9 +7,10 @@
 //!   change, in lines and commits, against past release sizes. The lines are a sum, so an
 //!   edit the two share is counted twice; no merge is made to measure it.
 //! - How often past releases of that size (its size quartile, from the report's
-//!   `summary.size_vs_failure.quartiles`) failed, and their median time to restore.
+//!   `summary.size_vs_failure.quartiles`) failed, named by the signals looked for, and their
+//!   median time to remedy and time to restore, each by its name.
 //! - Cadence and its trend.
-//! - Components this change touches that had post-release reverts within the lookback
+//! - Components this change touches that had counted post-release reverts within the lookback
 //!   window (the report's reverts' `components`, same `component_depth`).
 //!
 //! The Markdown starts with the hidden marker [`MARKER`] so CI can find and update one sticky
@@ -25,8 +26,8 @@ use crate::cli::{Format, PrArgs, SharedArgs};
 use crate::error::{Error, Result};
 use crate::facts::CommitId;
 use crate::report::escape::{md_code, md_code_cell, md_text};
-use crate::report::model::{Quartile, Report, RevertKind};
-use crate::report::text::{duration, percent, thousands};
+use crate::report::model::{Quartile, Report};
+use crate::report::text::{duration, failure_rate_text, percent, thousands};
 use crate::Outcome;
 
 /// The hidden marker that CI looks for to update one comment instead of adding more.
@@ -88,6 +89,14 @@ pub struct PrSummary {
     /// Past releases with a size (they have a previous release), which the shares compare to.
     pub releases_compared: u64,
     pub change_failure_rate: Option<f64>,
+    /// Releases that have a previous release, and how many of them failed.
+    pub releases_with_previous: u64,
+    pub failed_releases: u64,
+    /// The failure signals looked for, and those the history offers (none: failures cannot
+    /// be seen).
+    pub failure_signals: Vec<String>,
+    pub failure_signals_seen: Vec<String>,
+    pub incident_linked_only: bool,
     pub releases_per_week: Option<f64>,
     pub median_interval_seconds: Option<i64>,
     pub trend: String,
@@ -263,7 +272,7 @@ pub fn summarise(
     let touched: BTreeSet<&str> = change.components.iter().map(String::as_str).collect();
     let mut hot: Vec<HotComponent> = Vec::new();
     for r in &report.reverts {
-        if r.kind != RevertKind::PostRelease || r.time.timestamp() < since {
+        if !r.counted || r.time.timestamp() < since {
             continue;
         }
         for c in &r.components {
@@ -297,6 +306,11 @@ pub fn summarise(
         with_change,
         releases_compared: sizes.len() as u64,
         change_failure_rate: report.summary.change_failure_rate,
+        releases_with_previous: report.summary.releases_with_previous,
+        failed_releases: report.summary.failed_releases,
+        failure_signals: report.summary.failure_signals.clone(),
+        failure_signals_seen: report.summary.failure_signals_seen.clone(),
+        incident_linked_only: report.summary.incident_linked_only,
         releases_per_week: report.summary.releases_per_week,
         median_interval_seconds: report.summary.median_interval_seconds,
         trend: report.summary.cadence.trend.direction.clone(),
@@ -353,17 +367,16 @@ fn verdict(s: &PrSummary) -> String {
         ),
     );
     if let Some(q) = &w.quartile {
-        match q.failure_rate {
-            Some(rate) => {
-                let _ = write!(
-                    v,
-                    "; releases that size failed {} of the time ({} of {})",
-                    percent(rate),
-                    q.failed,
-                    q.releases
-                );
-            }
-            None => v.push_str("; no past release of that size to learn from"),
+        if s.failure_signals_seen.is_empty() {
+            let _ = write!(v, "; {} in this repository", rate_text(s, 0, 0));
+        } else if q.releases == 0 {
+            v.push_str("; no past release of that size to learn from");
+        } else {
+            let _ = write!(
+                v,
+                "; of past releases that size, {}",
+                rate_text(s, q.failed, q.releases)
+            );
         }
     }
     v.push('.');
@@ -418,20 +431,20 @@ pub fn context_lines(s: &PrSummary) -> Vec<String> {
     )];
     if let Some(q) = &s.with_change.quartile {
         lines.push(format!(
-            "Releases of that size (quartile {}, {}–{} lines): {} of {} failed ({}), median time to restore {}.",
+            "Releases of that size (quartile {}, {}–{} lines): {}; median time to remedy {} (until a release carried the revert or fix), median time to restore {} (incidents: resolved − opened).",
             q.quartile,
             thousands(q.min_lines),
             thousands(q.max_lines),
-            q.failed,
-            q.releases,
-            opt_share(q.failure_rate),
+            rate_text(s, q.failed, q.releases),
+            q.time_to_remedy_median_seconds
+                .map_or_else(|| "–".to_string(), duration),
             q.time_to_restore_median_seconds
                 .map_or_else(|| "–".to_string(), duration),
         ));
     }
     lines.push(format!(
         "Change failure rate overall: {}. Cadence: {} releases a week, median interval {}; trend: {}.",
-        opt_share(s.change_failure_rate),
+        rate_text(s, s.failed_releases, s.releases_with_previous),
         s.releases_per_week
             .map_or_else(|| "–".to_string(), |r| format!("{r:.2}")),
         s.median_interval_seconds
@@ -456,6 +469,17 @@ pub fn hot_heading(s: &PrSummary) -> String {
             s.lookback_days
         )
     }
+}
+
+/// A failure rate naming its signals (or saying failures cannot be seen).
+fn rate_text(s: &PrSummary, failed: u64, of: u64) -> String {
+    failure_rate_text(
+        failed,
+        of,
+        &s.failure_signals,
+        &s.failure_signals_seen,
+        s.incident_linked_only,
+    )
 }
 
 /// Share of past releases as a table cell.
@@ -629,6 +653,8 @@ mod tests {
             failure_rate: Some(0.5),
             time_to_restore_median_seconds: Some(3600),
             restored: 1,
+            time_to_remedy_median_seconds: None,
+            remedied: 0,
             commits: 10,
             reverted_commits: 1,
         }
@@ -692,14 +718,21 @@ pub(crate) mod snapshot_tests {
                     releases: 10,
                     failed: 3,
                     failure_rate: Some(0.3),
-                    time_to_restore_median_seconds: Some(187_200),
-                    restored: 3,
+                    time_to_restore_median_seconds: None,
+                    restored: 0,
+                    time_to_remedy_median_seconds: Some(187_200),
+                    remedied: 3,
                     commits: 400,
                     reverted_commits: 4,
                 }),
             },
             releases_compared: 40,
             change_failure_rate: Some(0.175),
+            releases_with_previous: 40,
+            failed_releases: 7,
+            failure_signals: vec!["fix".into(), "incident".into(), "revert".into()],
+            failure_signals_seen: vec!["revert".into()],
+            incident_linked_only: false,
             releases_per_week: Some(0.5),
             median_interval_seconds: Some(1_209_600),
             trend: "less_often".into(),
@@ -778,5 +811,33 @@ pub(crate) mod snapshot_tests {
             Some("Within the check limits: commits 23 (max 50).")
         );
         assert!(markdown(&s).contains("\n\nWithin the check limits: commits 23 (max 50).\n"));
+    }
+
+    #[test]
+    fn no_signal_in_the_history_is_no_failure_rate() {
+        let mut s = sample();
+        // The bug report: with no signal in the history, every author read "releases that size
+        // failed 0% of the time (0 of 51)". Now the comment says failures cannot be seen.
+        s.failure_signals_seen.clear();
+        s.failed_releases = 0;
+        if let Some(q) = &mut s.with_change.quartile {
+            q.failed = 0;
+            q.failure_rate = Some(0.0);
+        }
+        s.verdict = verdict(&s);
+        assert!(
+            s.verdict.contains(
+                "failures cannot be seen (no revert, no Fixes: trailer and no incidents file) in \
+                 this repository"
+            ),
+            "{}",
+            s.verdict
+        );
+        let md = markdown(&s);
+        assert!(!md.contains(" 0%") && !md.contains("(0%)"), "{md}");
+        assert!(
+            md.contains("Change failure rate overall: failures cannot be seen"),
+            "{md}"
+        );
     }
 }

@@ -623,15 +623,17 @@ mod fixture_tests {
     use std::collections::HashMap;
 
     use crate::analysis::releases::{place_releases, release_points};
-    use crate::analysis::reverts::{analyse_reverts, inverse_pairs, RevertAnalysis};
-    use crate::cli::FailureMode;
+    use crate::analysis::reverts::{
+        analyse_reverts, find_remedies, inverse_pairs, FailureRules, RevertAnalysis,
+    };
     use crate::config::{
         compile, compile_incident_pattern, DEFAULT_INCIDENT_PATTERN, DEFAULT_TAG_PATTERN,
     };
+    use crate::failure::{FailureSignals, NonProduction};
     use crate::git::Repo;
     use crate::report::model::{RevertCounts, RevertKind, RevertMethod};
 
-    fn analyse(failure: FailureMode) -> (RevertAnalysis, Vec<String>, HashMap<String, String>) {
+    fn analyse(failure: &str) -> (RevertAnalysis, Vec<String>, HashMap<String, String>) {
         let dir = tempfile::TempDir::new().expect("tempdir");
         let out = dir.path().join("repo");
         let script =
@@ -669,7 +671,23 @@ mod fixture_tests {
         )
         .expect("incidents");
         let pattern = compile_incident_pattern(DEFAULT_INCIDENT_PATTERN).expect("re");
-        let a = analyse_reverts(&history, &releases, &pairs, &incidents, &pattern, failure);
+        let remedies = find_remedies(&history, &releases, &pairs, &incidents, &pattern);
+        let paths = crate::git::paths::changed_paths(
+            &repo.git_dir,
+            &remedies.commits_needing_paths(&history),
+        )
+        .expect("paths");
+        let a = analyse_reverts(
+            &history,
+            &releases,
+            &remedies,
+            &incidents,
+            &paths,
+            FailureRules {
+                signals: FailureSignals::parse(failure).expect("signals"),
+                non_production: &NonProduction::default(),
+            },
+        );
         let tags = releases
             .releases
             .iter()
@@ -683,9 +701,16 @@ mod fixture_tests {
         (a, tags, subjects)
     }
 
+    fn by_subject_row<'a>(a: &'a RevertAnalysis, s: &str) -> &'a crate::report::model::RevertRow {
+        a.reverts
+            .iter()
+            .find(|r| r.subject == s)
+            .unwrap_or_else(|| panic!("no revert {s}"))
+    }
+
     #[test]
     fn fixture_answers_with_any_failure() {
-        let (a, tags, subjects) = analyse(FailureMode::Any);
+        let (a, tags, subjects) = analyse("revert,fix,incident");
         assert_eq!(
             tags,
             ["v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0", "v1.4.0", "v1.3.1", "v1.3.2", "v1.5.0"]
@@ -708,33 +733,23 @@ mod fixture_tests {
                 cherry_picked: 1,
                 fixes: 1,
                 fixes_post_release: 1,
+                fixes_incident_linked: 0,
+                // "Revert two docs changes" (docs/intro.md, docs/usage.md) and "Clean up"
+                // (README.md, undoing "Add banner") touch docs only.
+                reverts_set_aside: 2,
+                fixes_set_aside: 0,
+                incidents: 2,
+                incidents_unattributed: 0,
             }
         );
         let failed: Vec<bool> = a.per_release.iter().map(|p| p.failed).collect();
-        assert_eq!(failed, [true, false, true, false, true, true, false, false]);
-        let ttr: Vec<Option<i64>> = a
-            .per_release
-            .iter()
-            .map(|p| p.time_to_restore_seconds)
-            .collect();
-        assert_eq!(
-            ttr,
-            [
-                Some(432_000),
-                None,
-                Some(864_000),
-                None,
-                Some(604_800),
-                Some(259_200),
-                None,
-                None
-            ]
-        );
+        assert_eq!(failed, [true, true, true, false, true, true, false, false]);
         let reverted: Vec<u64> = a.per_release.iter().map(|p| p.reverted_commits).collect();
-        assert_eq!(reverted, [1, 0, 7, 0, 1, 1, 0, 0]);
+        assert_eq!(reverted, [1, 0, 4, 0, 1, 1, 0, 0]);
         assert_eq!(a.per_release[1].fixes.len(), 1);
-        assert_eq!(a.change_failure_rate, Some(3.0 / 7.0));
-        assert_eq!(a.time_to_restore_median_seconds, Some(518_400));
+        assert_eq!(a.change_failure_rate, Some(4.0 / 7.0));
+        let docs = by_subject_row(&a, "Revert two docs changes");
+        assert_eq!((docs.production, docs.counted), (Some(false), false));
 
         let by_subject = |s: &str| {
             a.reverts
@@ -786,15 +801,79 @@ mod fixture_tests {
     }
 
     #[test]
+    fn fixture_clocks_remedy_and_restore() {
+        let (a, _, _) = analyse("revert,fix,incident");
+        let signals: Vec<String> = a
+            .per_release
+            .iter()
+            .map(|p| p.failure_signals.join("+"))
+            .collect();
+        assert_eq!(
+            signals,
+            [
+                "revert",
+                "fix",
+                "incident+revert",
+                "",
+                "revert",
+                "revert",
+                "",
+                ""
+            ]
+        );
+        let remedy: Vec<Option<i64>> = a
+            .per_release
+            .iter()
+            .map(|p| p.time_to_remedy_seconds)
+            .collect();
+        assert_eq!(
+            remedy,
+            [
+                Some(432_000),
+                // The fix of d28 shipped in v1.3.0 (d30); v1.1.0 is of d8.
+                Some(1_900_800),
+                Some(864_000),
+                None,
+                Some(604_800),
+                Some(259_200),
+                None,
+                None
+            ]
+        );
+        // Only incidents restore: OPS-9 (no commits, opened while v1.2.0 was live, 8 hours)
+        // and OPS-7 (lists "Clean up", the revert of "Add banner" that v1.2.0 shipped); the
+        // earlier-opened one gives the time.
+        let restore: Vec<Option<i64>> = a
+            .per_release
+            .iter()
+            .map(|p| p.time_to_restore_seconds)
+            .collect();
+        assert_eq!(
+            restore,
+            [None, None, Some(28_800), None, None, None, None, None]
+        );
+        assert_eq!(
+            a.per_release[2].incidents,
+            ["OPS-9", "OPS-7"],
+            "by opening time"
+        );
+        assert_eq!(a.time_to_restore_median_seconds, Some(28_800));
+        assert_eq!(a.time_to_remedy_median_seconds, Some(604_800));
+    }
+
+    #[test]
     fn fixture_answers_with_incident_linked_failure() {
-        let (a, _, _) = analyse(FailureMode::IncidentLinked);
+        let (a, _, _) = analyse("incident-linked");
         let failed: Vec<bool> = a.per_release.iter().map(|p| p.failed).collect();
         assert_eq!(
             failed,
             [false, false, true, false, false, false, false, false]
         );
         assert_eq!(a.change_failure_rate, Some(1.0 / 7.0));
-        assert_eq!(a.per_release[2].reverted_commits, 3);
+        assert_eq!(
+            a.per_release[2].reverted_commits, 2,
+            "Clean up undoes README.md only"
+        );
         assert_eq!(
             a.per_release[0].reverts.len(),
             1,

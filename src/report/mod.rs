@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod escape;
+pub mod failures;
 pub mod grid;
 pub mod headline;
 pub mod html;

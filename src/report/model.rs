@@ -23,6 +23,8 @@ pub struct Report {
     /// Post-release fixes (`Fixes: <sha>` trailers), a second failure signal kept apart from
     /// reverts in every number.
     pub fixes: Vec<FixRow>,
+    /// The incidents of the incidents file and the releases they hit.
+    pub incidents: Vec<IncidentRow>,
     pub summary: Summary,
     /// What release sizes left out, and how much.
     pub excluded: Excluded,
@@ -51,7 +53,7 @@ pub struct UnmatchedTags {
 }
 
 /// What `releases --streams` prints.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct StreamListing {
     pub schema_version: u32,
     pub repository: RepositoryInfo,
@@ -95,13 +97,19 @@ pub struct Settings {
     pub deploys: Option<String>,
     pub incidents: Option<String>,
     pub incident_pattern: String,
+    /// The failure signals looked for: `revert,fix,incident` (the default), a subset, or
+    /// `incident-linked`.
     pub failure: String,
+    /// Paths whose reverts and fixes do not fail a release.
+    pub non_production: Vec<String>,
     pub component_depth: usize,
     pub lookback_days: u32,
     pub window_days: u32,
     /// Whether per-release churn was measured (`--churn`); without it the churn fields are
     /// `null`.
     pub churn: bool,
+    /// Streams bound to paths: stream name → its paths.
+    pub stream_paths: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// One release (or deploy).
@@ -135,11 +143,19 @@ pub struct ReleaseRow {
     pub lead_time_median_seconds: Option<i64>,
     pub lead_time_p90_seconds: Option<i64>,
     pub failed: bool,
-    /// Post-release reverts that undid commits of this release.
+    /// The signals that failed it, sorted: a subset of `fix`, `incident`, `revert`.
+    pub failure_signals: Vec<String>,
+    /// Post-release reverts that undid commits of this release (counted or not).
     pub reverts: Vec<CommitId>,
-    /// Post-release fixes (`Fixes:` trailers) of commits of this release.
+    /// Post-release fixes (`Fixes:` trailers) of commits of this release (counted or not).
     pub fixes: Vec<CommitId>,
+    /// Ids of the incidents charged to this release.
+    pub incidents: Vec<String>,
+    /// From an incident that hit it: resolved − opened (the DORA time to restore).
     pub time_to_restore_seconds: Option<i64>,
+    /// From the release to the first release of its stream that carries a counted revert or
+    /// fix of it (or, while none does, that remedy's committer time).
+    pub time_to_remedy_seconds: Option<i64>,
     /// Whether the release is inside `--since`/`--until` (releases outside are kept only as
     /// previous releases and are not listed).
     #[serde(skip)]
@@ -185,6 +201,11 @@ pub struct RevertRow {
     pub shipped_in: Option<String>,
     pub components: Vec<String>,
     pub repeat: bool,
+    /// For a post-release revert: whether what it undoes touches production paths (not only
+    /// tests, docs, CI files, changelogs or spelling lists); `null` otherwise.
+    pub production: Option<bool>,
+    /// Whether it fails the releases it hit under the failure signals looked for.
+    pub counted: bool,
     /// For a revert cherry-picked (`-x`) from another revert: that revert. Both are listed,
     /// each undoing the commit on its own line; count incidents once per original.
     pub cherry_pick_of: Option<CommitId>,
@@ -203,18 +224,64 @@ pub struct FixRow {
     /// Whether the fixed commit had shipped before the fix was written.
     pub post_release: bool,
     pub introduced_in: Option<String>,
+    pub incident_linked: bool,
+    pub incident_refs: Vec<String>,
+    /// For a post-release fix: whether what it names touches production paths; `null`
+    /// otherwise.
+    pub production: Option<bool>,
+    /// Whether it fails the releases it hit under the failure signals looked for.
+    pub counted: bool,
+    pub components: Vec<String>,
+    pub repeat: bool,
     /// `Fixes:` targets that could not be found, with the reason.
     pub unresolved_targets: Vec<String>,
+}
+
+/// One incident of the incidents file.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct IncidentRow {
+    pub id: String,
+    pub opened: DateTime<Utc>,
+    pub resolved: Option<DateTime<Utc>>,
+    /// The `stream` column, when given.
+    pub stream: Option<String>,
+    /// The commits it lists that were found.
+    pub commits: Vec<CommitId>,
+    /// Tags of the releases it hit: those that shipped a commit it lists, or, when it lists
+    /// none, the release of its stream that was live when it was opened.
+    pub releases: Vec<String>,
+    pub counted: bool,
+    /// resolved − opened.
+    pub time_to_restore_seconds: Option<i64>,
+    pub components: Vec<String>,
+    pub repeat: bool,
+    /// Why it hit no release, when it hit none.
+    pub unattributed: Option<String>,
 }
 
 /// Totals and the findings.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Summary {
     pub releases: u64,
+    /// Failed releases / releases that have a previous release; `null` when there is none,
+    /// or when failures cannot be seen (the history offers none of the signals looked for).
     pub change_failure_rate: Option<f64>,
+    /// Releases (in the report) that have a previous release, and how many of them failed.
+    pub releases_with_previous: u64,
+    pub failed_releases: u64,
+    /// The failure signals looked for, sorted.
+    pub failure_signals: Vec<String>,
+    /// Of those, the ones this history offers: a revert was found, a `Fixes:` trailer was
+    /// found, an incidents file was given. Empty: failures cannot be seen.
+    pub failure_signals_seen: Vec<String>,
+    /// Only incident-linked reverts and fixes count (`--failure incident-linked`).
+    pub incident_linked_only: bool,
     pub median_interval_seconds: Option<i64>,
     pub releases_per_week: Option<f64>,
+    /// Median over failed releases of the time to restore (incidents: resolved − opened).
     pub time_to_restore_median_seconds: Option<i64>,
+    /// Median over failed releases of the time to remedy (release → release with the fix).
+    pub time_to_remedy_median_seconds: Option<i64>,
     pub size_vs_failure: SizeVsFailure,
     pub repeat_incidents: RepeatIncidents,
     pub cadence: Cadence,
@@ -246,6 +313,15 @@ pub struct RevertCounts {
     pub cherry_picked: u64,
     pub fixes: u64,
     pub fixes_post_release: u64,
+    /// `Fixes:` commits that are incident-linked.
+    pub fixes_incident_linked: u64,
+    /// Post-release reverts and fixes set aside because what they undo or name touches only
+    /// non-production paths.
+    pub reverts_set_aside: u64,
+    pub fixes_set_aside: u64,
+    /// Incidents of the incidents file, and those that hit no release.
+    pub incidents: u64,
+    pub incidents_unattributed: u64,
 }
 
 /// Cadence of one stream.
@@ -267,8 +343,15 @@ pub struct SizeVsFailure {
     pub spearman_rho: Option<f64>,
     pub risk_ratio: Option<f64>,
     pub risk_ratio_ci95: Option<[f64; 2]>,
+    /// The ratio needed a continuity correction: a quartile it compares had no failure (or
+    /// every release failed).
+    pub risk_ratio_corrected: bool,
+    /// A middle quartile (2 or 3) where failures gather: the highest failure rate, above both
+    /// ends, and at least half of the failures. The headline then speaks of it.
+    pub peak_quartile: Option<u8>,
     pub per_commit_revert_rate: Vec<Option<f64>>,
     pub restore_vs_size_rho: Option<f64>,
+    pub remedy_vs_size_rho: Option<f64>,
     pub verdict: Verdict,
 }
 
@@ -279,7 +362,7 @@ pub enum Verdict {
     /// Failed releases were larger than clean ones (AUC > 0.5, p < 0.05).
     BiggerRiskier,
     /// No difference the test can tell at this sample size.
-    NotRiskier,
+    NoClearDifference,
     /// Failed releases were smaller than clean ones (AUC < 0.5, p < 0.05).
     SmallerRiskier,
     /// Too few releases, too few failures, or no clean release.
@@ -298,14 +381,20 @@ pub struct Quartile {
     pub failure_rate: Option<f64>,
     pub time_to_restore_median_seconds: Option<i64>,
     pub restored: u64,
+    pub time_to_remedy_median_seconds: Option<i64>,
+    pub remedied: u64,
     pub commits: u64,
     pub reverted_commits: u64,
 }
 
-/// Repeat incidents.
+/// Repeat failures: counted failure events that hit a component an earlier one hit.
 #[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct RepeatIncidents {
+    /// `repeat_incidents` when the events are incidents or incident-linked, else
+    /// `repeat_failures`.
+    pub label: String,
     pub rate: Option<f64>,
+    /// How many events (counted reverts, fixes and incidents with commits).
     pub incidents: u64,
     pub repeats: u64,
     pub top_components: Vec<ComponentCount>,
@@ -324,7 +413,7 @@ pub struct RepeatYear {
     pub rate: Option<f64>,
 }
 
-/// A component and how many post-release reverts touched it.
+/// A component and how many failure events touched it.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ComponentCount {
     pub component: String,

@@ -4,18 +4,19 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::escape::terminal_text;
+use super::failures::{failed_cell, failure_lines, latest_failures, risk_ratio_text};
 use super::grid::{Align, Grid};
-use super::model::{Cadence, ReleaseRow, Report, RevertKind, RevertRow};
+use super::model::{Cadence, ReleaseRow, Report, RevertRow};
 use super::spark;
 use super::text::{
-    duration, kind_word, opt_count, opt_duration, opt_float, opt_percent, p_value, plural,
-    thousands, truncate, wrap,
+    kind_word, opt_count, opt_duration, opt_float, opt_percent, p_value, plural, thousands,
+    truncate, wrap,
 };
 
 /// How many releases the report lists (the `releases` command lists all).
 const RECENT: usize = 15;
-/// How many post-release reverts the report lists (the `reverts` command lists all).
-const RECENT_REVERTS: usize = 10;
+/// How many failures the report lists (the `reverts` command lists every revert and fix).
+const RECENT_FAILURES: usize = 10;
 
 /// Cells of the failure-rate bar of the largest quartile rate.
 const RATE_BAR: usize = 12;
@@ -70,22 +71,38 @@ pub fn write_report(r: &Report, out: &mut dyn Write, style: Style) -> io::Result
     writeln!(out, "{}", style.bold("Size vs failure"))?;
     write_size_vs_failure(r, out, style)?;
     writeln!(out)?;
-    writeln!(out, "{}", style.bold("Reverts"))?;
+    writeln!(out, "{}", style.bold("Failures: reverts, fixes, incidents"))?;
     write_revert_summary(r, out)?;
-    let post: Vec<&RevertRow> = r
-        .reverts
-        .iter()
-        .filter(|x| x.kind == RevertKind::PostRelease)
-        .collect();
-    if !post.is_empty() {
-        let shown = post.len().min(RECENT_REVERTS);
+    let latest = latest_failures(r);
+    if !latest.is_empty() {
+        let shown = latest.len().min(RECENT_FAILURES);
         writeln!(out)?;
         writeln!(
             out,
-            "  Latest post-release reverts ({shown} of {}; `git cadence reverts` lists all):",
-            post.len()
+            "  Latest failures ({shown} of {}; `git cadence reverts` lists every revert and fix):",
+            latest.len()
         )?;
-        revert_grid(&post[post.len() - shown..]).write(out, style.color)?;
+        let mut g = Grid::new(&[
+            ("Commit", Align::Left),
+            ("Date", Align::Left),
+            ("Signal", Align::Left),
+            ("Introduced", Align::Left),
+            ("Incident", Align::Left),
+            ("Repeat", Align::Left),
+            ("Subject", Align::Left),
+        ]);
+        for x in &latest[latest.len() - shown..] {
+            g.row(vec![
+                truncate(&terminal_text(&x.name), 12),
+                x.time.format("%Y-%m-%d").to_string(),
+                x.signal.to_string(),
+                truncate(&terminal_text(&x.introduced), 14),
+                if x.incident_linked { "yes" } else { "" }.to_string(),
+                if x.repeat { "yes" } else { "" }.to_string(),
+                truncate(&terminal_text(&x.subject), 30),
+            ]);
+        }
+        g.write(out, style.color)?;
     }
     write_excluded(r, out)?;
     Ok(())
@@ -106,6 +123,7 @@ pub fn write_reverts(r: &Report, out: &mut dyn Write, style: Style) -> io::Resul
             ("Commit", Align::Left),
             ("Date", Align::Left),
             ("Post-release", Align::Left),
+            ("Counted", Align::Left),
             ("Introduced", Align::Left),
             ("Subject", Align::Left),
         ]);
@@ -114,6 +132,7 @@ pub fn write_reverts(r: &Report, out: &mut dyn Write, style: Style) -> io::Resul
                 f.commit.short(),
                 f.time.format("%Y-%m-%d").to_string(),
                 if f.post_release { "yes" } else { "no" }.to_string(),
+                crate::report::text::counted_word(f.counted, f.production).to_string(),
                 truncate(f.introduced_in.as_deref().unwrap_or("–"), 14),
                 truncate(&terminal_text(&f.subject), 44),
             ]);
@@ -138,6 +157,7 @@ fn write_size_vs_failure(r: &Report, out: &mut dyn Write, style: Style) -> io::R
         ("Releases", Align::Right),
         ("Failed", Align::Right),
         ("Rate", Align::Right),
+        ("Remedy p50", Align::Right),
         ("Restore p50", Align::Right),
         ("Commits reverted", Align::Right),
     ]);
@@ -159,90 +179,36 @@ fn write_size_vs_failure(r: &Report, out: &mut dyn Write, style: Style) -> io::R
             } else {
                 rate
             },
+            opt_duration(q.time_to_remedy_median_seconds),
             opt_duration(q.time_to_restore_median_seconds),
             opt_percent(*per_commit),
         ]);
     }
     g.write(out, style.color)?;
-    let ci = s
-        .risk_ratio_ci95
-        .map_or_else(String::new, |[lo, hi]| format!(" (95% CI {lo:.2}–{hi:.2})"));
     writeln!(
         out,
-        "  AUC {} ({}) · Spearman rho {} · restore vs size rho {}",
+        "  AUC {} ({}) · Spearman rho {} · remedy vs size rho {} · restore vs size rho {}",
         opt_float(s.auc),
         s.p_value.map_or_else(|| "p –".to_string(), p_value),
         opt_float(s.spearman_rho),
+        opt_float(s.remedy_vs_size_rho),
         opt_float(s.restore_vs_size_rho),
     )?;
-    writeln!(out, "  risk ratio Q4/Q1 {}{ci}", opt_float(s.risk_ratio))
+    writeln!(
+        out,
+        "  Q4/Q1: {}",
+        risk_ratio_text(s).unwrap_or_else(|| "no risk ratio".into())
+    )?;
+    writeln!(
+        out,
+        "  remedy: release → first release with its revert or fix; restore: incident resolved − opened"
+    )
 }
 
 fn write_revert_summary(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let c = &r.summary.revert_counts;
-    let s = &r.summary;
-    if c.total == 0 {
-        writeln!(out, "  No reverts found.")?;
-    } else {
-        writeln!(
-            out,
-            "  {} · {} post-release · {} pre-release · {} · {} unresolved",
-            plural(c.total, "revert", "reverts"),
-            thousands(c.post_release),
-            thousands(c.pre_release),
-            plural(c.reapply, "reapply", "reapplies"),
-            thousands(c.unresolved),
-        )?;
-        writeln!(
-            out,
-            "  found by message {} · pull request {} · subject {} · inverse diff {}",
-            thousands(c.by_message),
-            thousands(c.by_pull_request),
-            thousands(c.by_subject),
-            thousands(c.by_patch_id),
-        )?;
-        writeln!(
-            out,
-            "  incident-linked: {} ({} post-release)",
-            thousands(c.incident_linked),
-            thousands(c.post_release_incident_linked)
-        )?;
-    }
-    writeln!(
-        out,
-        "  change failure rate {} · median time to restore {}",
-        opt_percent(s.change_failure_rate),
-        opt_duration(s.time_to_restore_median_seconds),
-    )?;
-    if c.fixes > 0 {
-        writeln!(
-            out,
-            "  post-release fixes (Fixes: trailers): {} of {}, counted apart from reverts",
-            thousands(c.fixes_post_release),
-            plural(c.fixes, "fix", "fixes")
-        )?;
-    }
-    let rep = &s.repeat_incidents;
-    if rep.incidents > 0 {
-        let text = format!(
-            "repeat incidents: {} of {} post-release reverts ({}) hit a component reverted in the {} \
-             days before",
-            thousands(rep.repeats),
-            thousands(rep.incidents),
-            opt_percent(rep.rate),
-            r.settings.lookback_days,
-        );
-        let top: Vec<String> = rep
-            .top_components
-            .iter()
-            .take(5)
-            .map(|t| format!("{} ({})", terminal_text(&t.component), t.incidents))
-            .collect();
-        for line in wrap(&text, 96).into_iter().chain(wrap(
-            &format!("most-hit components: {}", top.join(", ")),
-            96,
-        )) {
-            writeln!(out, "  {line}")?;
+    for line in failure_lines(r, terminal_text) {
+        for part in wrap(&line, 96) {
+            writeln!(out, "  {part}")?;
         }
     }
     Ok(())
@@ -253,6 +219,7 @@ fn revert_grid(rows: &[&RevertRow]) -> Grid {
         ("Commit", Align::Left),
         ("Date", Align::Left),
         ("Kind", Align::Left),
+        ("Counted", Align::Left),
         ("Introduced", Align::Left),
         ("Incident", Align::Left),
         ("Repeat", Align::Left),
@@ -263,6 +230,7 @@ fn revert_grid(rows: &[&RevertRow]) -> Grid {
             x.commit.short(),
             x.time.format("%Y-%m-%d").to_string(),
             kind_word(x.kind).to_string(),
+            crate::report::text::counted_word(x.counted, x.production).to_string(),
             truncate(x.introduced_in.as_deref().unwrap_or("–"), 14),
             if x.incident_linked { "yes" } else { "" }.to_string(),
             if x.repeat { "yes" } else { "" }.to_string(),
@@ -440,14 +408,6 @@ fn release_grid(rows: &[ReleaseRow]) -> Grid {
         ]);
     }
     g
-}
-
-fn failed_cell(r: &ReleaseRow) -> String {
-    match (r.failed, r.time_to_restore_seconds) {
-        (false, _) => String::new(),
-        (true, Some(t)) => format!("yes ({})", duration(t)),
-        (true, None) => "yes".to_string(),
-    }
 }
 
 fn write_excluded(r: &Report, out: &mut dyn Write) -> io::Result<()> {

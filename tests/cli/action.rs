@@ -240,11 +240,21 @@ fn a_fork_run_only_writes_the_artifact_which_workflow_run_posts() {
     assert!(out.status.success(), "{:?}", text(&out));
     assert_eq!(comments(&s, "7"), [("1001".to_string(), summary)]);
 
-    // An artifact whose number is not a number is refused before any call.
-    std::fs::write(dir.join("pr-number"), "7; rm -rf /\n").expect("write");
+    // An artifact whose number is not a number, or whose body is not a git-cadence summary,
+    // is refused before any call.
     let before = calls(&s);
+    std::fs::write(dir.join("pr-number"), "7; rm -rf /\n").expect("write");
     let out = action(&s, "post", &[]);
     assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    std::fs::write(dir.join("pr-number"), "7\n").expect("write");
+    std::fs::write(dir.join("summary.md"), "@everyone free tokens\n").expect("write");
+    let out = action(&s, "post", &[]);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert!(
+        text(&out).1.contains("is not a git-cadence summary"),
+        "{:?}",
+        text(&out)
+    );
     assert_eq!(calls(&s), before);
 }
 

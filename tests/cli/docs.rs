@@ -30,7 +30,7 @@ fn the_demo_prints_the_full_report() {
     for part in [
         "Size vs failure",
         "Cadence",
-        "Reverts",
+        "Failures: reverts, fixes, incidents",
         "incident-linked: 3",
     ] {
         assert!(report.contains(part), "demo lacks {part}:\n{report}");
@@ -163,7 +163,10 @@ fn config_prints_each_setting_and_its_source() {
     assert_eq!(get("component_depth"), ("3".into(), "file".into()));
     assert_eq!(get("lookback_days"), ("30".into(), "flag".into()));
     assert_eq!(get("window_days"), ("7".into(), "flag".into()));
-    assert_eq!(get("failure"), ("any".into(), "default".into()));
+    assert_eq!(
+        get("failure"),
+        ("revert,fix,incident".into(), "default".into())
+    );
     assert_eq!(
         get("check.max_unreleased_days"),
         ("14".into(), "file".into())

@@ -56,25 +56,20 @@ fn figure(c: &Chart<'_>) -> Markup {
 
 /// The signals that failed a release.
 fn signals(r: &ReleaseRow) -> Vec<&'static (&'static str, Shape, &'static str)> {
-    let failed_by = |name: &str| match name {
-        "revert" => !r.reverts.is_empty(),
-        "fix" => !r.fixes.is_empty(),
-        _ => false,
-    };
     SIGNALS
         .iter()
-        .filter(|(name, _, _)| r.failed && failed_by(name))
+        .filter(|(name, _, _)| r.failure_signals.iter().any(|s| s == name))
         .collect()
 }
 
 /// Release to the release that shipped its remedy, in seconds.
 fn remedy(r: &ReleaseRow) -> Option<i64> {
-    r.time_to_restore_seconds
+    r.time_to_remedy_seconds
 }
 
 /// Median time to remedy of a quartile, and how many releases it is over.
 fn quartile_remedy(q: &Quartile) -> (Option<i64>, u64) {
-    (q.time_to_restore_median_seconds, q.restored)
+    (q.time_to_remedy_median_seconds, q.remedied)
 }
 
 /// Seconds since the epoch of a release, as an f64 for scales.
@@ -349,7 +344,7 @@ pub fn size_vs_remedy(report: &Report) -> Markup {
             }
         }
     };
-    let rho = opt_float(report.summary.size_vs_failure.restore_vs_size_rho);
+    let rho = opt_float(report.summary.size_vs_failure.remedy_vs_size_rho);
     figure(&Chart {
         id: "chart-remedy",
         title: "Release size and time to remedy",
@@ -361,7 +356,7 @@ pub fn size_vs_remedy(report: &Report) -> Markup {
         alt: format!(
             "Scatter plot of failed releases by size and time to remedy (both log scales); \
              median time to remedy {}; Spearman's rho {rho}.",
-            opt_duration(report.summary.time_to_restore_median_seconds)
+            opt_duration(report.summary.time_to_remedy_median_seconds)
         ),
         height: frame.height,
         body,
@@ -536,7 +531,12 @@ pub fn repeats(report: &Report) -> Markup {
         .join(", ");
     figure(&Chart {
         id: "chart-repeats",
-        title: "Repeat failures",
+        // "Repeat incidents" only when the events are incidents or incident-linked.
+        title: if rep.label == "repeat_incidents" {
+            "Repeat incidents"
+        } else {
+            "Repeat failures"
+        },
         reading: format!(
             "Each year's post-release failures, split into novel ones and repeats (an earlier \
              failure within {} days touched a common component); {} of {} were repeats ({}).",

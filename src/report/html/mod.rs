@@ -91,12 +91,25 @@ fn key_numbers(r: &Report) -> Markup {
     let c = &s.revert_counts;
     let numbers = [
         ("releases", thousands(s.releases)),
-        ("change failure rate", opt_percent(s.change_failure_rate)),
+        (
+            "change failure rate",
+            crate::report::text::failure_rate_text(
+                s.failed_releases,
+                s.releases_with_previous,
+                &s.failure_signals,
+                &s.failure_signals_seen,
+                s.incident_linked_only,
+            ),
+        ),
         ("median interval", opt_duration(s.median_interval_seconds)),
         ("releases per week", opt_float(s.releases_per_week)),
         ("trend", s.cadence.trend.direction.replace('_', " ")),
         (
             "median time to remedy",
+            opt_duration(s.time_to_remedy_median_seconds),
+        ),
+        (
+            "median time to restore (incidents)",
             opt_duration(s.time_to_restore_median_seconds),
         ),
         ("post-release reverts", thousands(c.post_release)),
@@ -116,6 +129,8 @@ fn key_numbers(r: &Report) -> Markup {
 
 fn release_table(rows: &[ReleaseRow]) -> Markup {
     let streams = rows.iter().any(|r| r.stream != rows[0].stream);
+    // Times to restore come only from incidents: the column shows when one does.
+    let restores = rows.iter().any(|r| r.time_to_restore_seconds.is_some());
     html! {
         section.releases {
             h2 { "Releases" }
@@ -127,6 +142,7 @@ fn release_table(rows: &[ReleaseRow]) -> Markup {
                     th { "Date" } th { "Previous" } th.num { "Interval" } th.num { "Commits" }
                     th.num { "Files" } th.num { "+Lines" } th.num { "−Lines" } th.num { "Lead p50" }
                     th { "Failed" } th.num { "Time to remedy" }
+                    @if restores { th.num { "Time to restore" } }
                 } }
                 tbody {
                     @for x in rows.iter().rev() {
@@ -142,7 +158,8 @@ fn release_table(rows: &[ReleaseRow]) -> Markup {
                             td.num { (opt_count(x.lines_deleted)) }
                             td.num { (opt_duration(x.lead_time_median_seconds)) }
                             td { (failed_cell(x)) }
-                            td.num { (opt_duration(x.time_to_restore_seconds)) }
+                            td.num { (opt_duration(x.time_to_remedy_seconds)) }
+                            @if restores { td.num { (opt_duration(x.time_to_restore_seconds)) } }
                         }
                     }
                 }
@@ -152,21 +169,7 @@ fn release_table(rows: &[ReleaseRow]) -> Markup {
 }
 
 fn failed_cell(r: &ReleaseRow) -> String {
-    if !r.failed {
-        return String::new();
-    }
-    let mut signals = Vec::new();
-    if !r.reverts.is_empty() {
-        signals.push("revert");
-    }
-    if !r.fixes.is_empty() {
-        signals.push("fix");
-    }
-    if signals.is_empty() {
-        "yes".to_string()
-    } else {
-        signals.join(", ")
-    }
+    r.failure_signals.join(", ")
 }
 
 fn footer(r: &Report) -> Markup {
