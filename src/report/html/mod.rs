@@ -89,38 +89,55 @@ fn header(r: &Report) -> Markup {
 fn key_numbers(r: &Report) -> Markup {
     let s = &r.summary;
     let c = &s.revert_counts;
-    let numbers = [
-        ("releases", thousands(s.releases)),
+    // The failure rate in words, with the signals it rests on, under the number.
+    let failure_words = crate::report::text::failure_rate_text(
+        s.failed_releases,
+        s.releases_with_previous,
+        &s.failure_signals,
+        &s.failure_signals_seen,
+        s.incident_linked_only,
+    );
+    let mut numbers: Vec<(&str, String, Option<String>)> = vec![
+        ("releases", thousands(s.releases), None),
         (
             "change failure rate",
-            crate::report::text::failure_rate_text(
-                s.failed_releases,
-                s.releases_with_previous,
-                &s.failure_signals,
-                &s.failure_signals_seen,
-                s.incident_linked_only,
-            ),
+            opt_percent(s.change_failure_rate),
+            Some(failure_words),
         ),
-        ("median interval", opt_duration(s.median_interval_seconds)),
-        ("releases per week", opt_float(s.releases_per_week)),
-        ("trend", s.cadence.trend.direction.replace('_', " ")),
+        (
+            "median interval",
+            opt_duration(s.median_interval_seconds),
+            None,
+        ),
+        ("releases per week", opt_float(s.releases_per_week), None),
+        ("trend", s.cadence.trend.direction.replace('_', " "), None),
         (
             "median time to remedy",
             opt_duration(s.time_to_remedy_median_seconds),
+            Some("release → the release with its revert or fix".to_string()),
         ),
-        (
-            "median time to restore (incidents)",
-            opt_duration(s.time_to_restore_median_seconds),
-        ),
-        ("post-release reverts", thousands(c.post_release)),
-        ("post-release fixes", thousands(c.fixes_post_release)),
-        ("repeat rate", opt_percent(s.repeat_incidents.rate)),
     ];
+    if s.time_to_restore_median_seconds.is_some() {
+        numbers.push((
+            "median time to restore",
+            opt_duration(s.time_to_restore_median_seconds),
+            Some("incidents: resolved − opened".to_string()),
+        ));
+    }
+    numbers.extend([
+        ("post-release reverts", thousands(c.post_release), None),
+        ("post-release fixes", thousands(c.fixes_post_release), None),
+        ("repeat rate", opt_percent(s.repeat_incidents.rate), None),
+    ]);
     html! {
         section.numbers aria-label="Key numbers" {
             dl {
-                @for (name, value) in &numbers {
-                    div { dt { (name) } dd { (value) } }
+                @for (name, value, note) in &numbers {
+                    div {
+                        dt { (name) }
+                        dd { (value) }
+                        @if let Some(note) = note { dd.note { (note) } }
+                    }
                 }
             }
         }
