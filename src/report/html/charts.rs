@@ -528,7 +528,12 @@ pub fn repeats(report: &Report) -> Markup {
         .join(", ");
     figure(&Chart {
         id: "chart-repeats",
-        title: "Repeat failures",
+        // "Repeat incidents" only when the events are incidents or incident-linked.
+        title: if rep.label == "repeat_incidents" {
+            "Repeat incidents"
+        } else {
+            "Repeat failures"
+        },
         reading: format!(
             "Each year's post-release failures, split into novel ones and repeats (an earlier \
              failure within {} days touched a common component); {} of {} were repeats ({}).",

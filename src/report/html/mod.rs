@@ -89,38 +89,55 @@ fn header(r: &Report) -> Markup {
 fn key_numbers(r: &Report) -> Markup {
     let s = &r.summary;
     let c = &s.revert_counts;
-    let numbers = [
-        ("releases", thousands(s.releases)),
+    // The failure rate in words, with the signals it rests on, under the number.
+    let failure_words = crate::report::text::failure_rate_text(
+        s.failed_releases,
+        s.releases_with_previous,
+        &s.failure_signals,
+        &s.failure_signals_seen,
+        s.incident_linked_only,
+    );
+    let mut numbers: Vec<(&str, String, Option<String>)> = vec![
+        ("releases", thousands(s.releases), None),
         (
             "change failure rate",
-            crate::report::text::failure_rate_text(
-                s.failed_releases,
-                s.releases_with_previous,
-                &s.failure_signals,
-                &s.failure_signals_seen,
-                s.incident_linked_only,
-            ),
+            opt_percent(s.change_failure_rate),
+            Some(failure_words),
         ),
-        ("median interval", opt_duration(s.median_interval_seconds)),
-        ("releases per week", opt_float(s.releases_per_week)),
-        ("trend", s.cadence.trend.direction.replace('_', " ")),
+        (
+            "median interval",
+            opt_duration(s.median_interval_seconds),
+            None,
+        ),
+        ("releases per week", opt_float(s.releases_per_week), None),
+        ("trend", s.cadence.trend.direction.replace('_', " "), None),
         (
             "median time to remedy",
             opt_duration(s.time_to_remedy_median_seconds),
+            Some("release → the release with its revert or fix".to_string()),
         ),
-        (
-            "median time to restore (incidents)",
-            opt_duration(s.time_to_restore_median_seconds),
-        ),
-        ("post-release reverts", thousands(c.post_release)),
-        ("post-release fixes", thousands(c.fixes_post_release)),
-        ("repeat rate", opt_percent(s.repeat_incidents.rate)),
     ];
+    if s.time_to_restore_median_seconds.is_some() {
+        numbers.push((
+            "median time to restore",
+            opt_duration(s.time_to_restore_median_seconds),
+            Some("incidents: resolved − opened".to_string()),
+        ));
+    }
+    numbers.extend([
+        ("post-release reverts", thousands(c.post_release), None),
+        ("post-release fixes", thousands(c.fixes_post_release), None),
+        ("repeat rate", opt_percent(s.repeat_incidents.rate), None),
+    ]);
     html! {
         section.numbers aria-label="Key numbers" {
             dl {
-                @for (name, value) in &numbers {
-                    div { dt { (name) } dd { (value) } }
+                @for (name, value, note) in &numbers {
+                    div {
+                        dt { (name) }
+                        dd { (value) }
+                        @if let Some(note) = note { dd.note { (note) } }
+                    }
                 }
             }
         }
@@ -129,6 +146,8 @@ fn key_numbers(r: &Report) -> Markup {
 
 fn release_table(rows: &[ReleaseRow]) -> Markup {
     let streams = rows.iter().any(|r| r.stream != rows[0].stream);
+    // Times to restore come only from incidents: the column shows when one does.
+    let restores = rows.iter().any(|r| r.time_to_restore_seconds.is_some());
     html! {
         section.releases {
             h2 { "Releases" }
@@ -140,6 +159,7 @@ fn release_table(rows: &[ReleaseRow]) -> Markup {
                     th { "Date" } th { "Previous" } th.num { "Interval" } th.num { "Commits" }
                     th.num { "Files" } th.num { "+Lines" } th.num { "−Lines" } th.num { "Lead p50" }
                     th { "Failed" } th.num { "Time to remedy" }
+                    @if restores { th.num { "Time to restore" } }
                 } }
                 tbody {
                     @for x in rows.iter().rev() {
@@ -156,6 +176,7 @@ fn release_table(rows: &[ReleaseRow]) -> Markup {
                             td.num { (opt_duration(x.lead_time_median_seconds)) }
                             td { (failed_cell(x)) }
                             td.num { (opt_duration(x.time_to_remedy_seconds)) }
+                            @if restores { td.num { (opt_duration(x.time_to_restore_seconds)) } }
                         }
                     }
                 }
