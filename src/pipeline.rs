@@ -48,7 +48,7 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     tips.extend(head);
     tips.sort();
     tips.dedup();
-    let history = git::history::read_history(repo, &tips)?;
+    let (history, trees) = git::history::read_history_and_trees(repo, &tips)?;
     let mut releases = place_releases(read.points, &history);
     let (sizes, churn, diff_warnings) = measure_releases(
         repo,
@@ -66,8 +66,13 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     };
     let bar = crate::progress::bar(git::inverse::work(&history), "reverts", config.quiet);
     let digest_cache = cache.as_deref().map(git::cache::digest_cache_path);
-    let digests =
-        git::inverse::change_digests(&repo.git_dir, &history, digest_cache.as_deref(), &bar)?;
+    let digests = git::inverse::change_digests_with_trees(
+        &repo.git_dir,
+        &history,
+        Some(&trees),
+        digest_cache.as_deref(),
+        &bar,
+    )?;
     bar.finish_and_clear();
     let pairs = reverts::inverse_pairs(&history, &digests);
     let revert_analysis = reverts::analyse_reverts(
