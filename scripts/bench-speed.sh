@@ -17,7 +17,9 @@
 #   check        git-cadence check, warm
 # and each ratio to git log's wall time. BIN=path times another git-cadence binary (default:
 # this tree's release build, built first); BEFORE=path times a second binary alongside (an
-# older build, to compare). SKIP_CHURN=1 leaves out cold+churn. Needs: git, cargo (unless
+# older build, to compare). SKIP_CHURN=1 leaves out cold+churn. GIT_LOG_PATHSPEC (words) is
+# appended to git log after `-- .`: a partial clone lacks a few blobs, at which git log stops
+# (rails: GIT_LOG_PATHSPEC=":!railties/doc/guides :!activestorage/test/fixtures/files/racecar.tif"). Needs: git, cargo (unless
 # BIN is given), GNU time at /usr/bin/time.
 set -euo pipefail
 
@@ -70,7 +72,8 @@ measure() {
 echo "repository: $repo ($(git -C "$repo" rev-list --count HEAD) commits from HEAD, $(git -C "$repo" tag | wc -l | tr -d ' ') tags)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 for i in $(seq "$runs"); do
-    measure gitlog git -C "$repo" log --numstat --no-renames --format=%H HEAD
+    # shellcheck disable=SC2086 # words on purpose
+    measure gitlog git -C "$repo" log --numstat --no-renames --format=%H HEAD ${GIT_LOG_PATHSPEC:+-- . $GIT_LOG_PATHSPEC}
     for k in "${!bins[@]}"; do
         b=${bins[$k]}
         n=${names[$k]}

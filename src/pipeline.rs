@@ -48,7 +48,7 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     tips.extend(head);
     tips.sort();
     tips.dedup();
-    let history = git::history::read_history(repo, &tips)?;
+    let (history, trees) = git::history::read_history_and_trees(repo, &tips)?;
     let mut releases = place_releases(read.points, &history);
     let (sizes, churn, diff_warnings) = measure_releases(
         repo,
@@ -61,7 +61,7 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     warnings.extend(diff_warnings);
 
     let (revert_analysis, reverted_paths) =
-        read_failures(repo, config, &history, &releases, cache.as_deref())?;
+        read_failures(repo, config, &history, &trees, &releases, cache.as_deref())?;
     warnings.extend(revert_analysis.warnings.iter().cloned().map(Warning));
     let workspace_packages = workspace_packages(
         repo,
@@ -92,6 +92,7 @@ fn read_failures(
     repo: &Repo,
     config: &Config,
     history: &crate::facts::History,
+    trees: &[git2::Oid],
     releases: &crate::analysis::releases::ReleaseSet,
     cache: Option<&std::path::Path>,
 ) -> Result<(reverts::RevertAnalysis, HashMap<CommitId, Vec<String>>)> {
@@ -101,8 +102,14 @@ fn read_failures(
     };
     let bar = crate::progress::bar(git::inverse::work(history), "reverts", config.quiet);
     let digest_cache = cache.map(git::cache::digest_cache_path);
-    let digests =
-        git::inverse::change_digests(&repo.git_dir, history, digest_cache.as_deref(), &bar)?;
+    // The trees read with the history: the inverse-diff walk reads no commit again.
+    let digests = git::inverse::change_digests_with_trees(
+        &repo.git_dir,
+        history,
+        Some(trees),
+        digest_cache.as_deref(),
+        &bar,
+    )?;
     bar.finish_and_clear();
     let pairs = reverts::inverse_pairs(history, &digests);
     let remedies = reverts::find_remedies(

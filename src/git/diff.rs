@@ -369,10 +369,20 @@ impl<'r> Measurer<'_, 'r> {
                 Ordering::Greater => (None, n.next()),
                 Ordering::Equal => (o.next(), n.next()),
             };
-            let name = a.as_ref().or(b.as_ref()).map(|e| e.name_bytes().to_vec());
-            let side =
-                |e: Option<git2::TreeEntry<'_>>| e.map(|e| (e.id(), canon_mode(e.filemode())));
-            self.entry(&name.unwrap_or_default(), side(a), side(b))?;
+            let side = |e: &Option<git2::TreeEntry<'_>>| {
+                e.as_ref().map(|e| (e.id(), canon_mode(e.filemode())))
+            };
+            let (old_side, new_side) = (side(&a), side(&b));
+            // Equal entries (most of them) are skipped before anything is copied.
+            if old_side == new_side {
+                continue;
+            }
+            // The name is borrowed from the trees, not copied per entry.
+            let name = a
+                .as_ref()
+                .or(b.as_ref())
+                .map_or(&[][..], |e| e.name_bytes());
+            self.entry(name, old_side, new_side)?;
         }
         Ok(())
     }

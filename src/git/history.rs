@@ -13,8 +13,14 @@ use super::{git_error, to_id, to_oid, Repo};
 /// time), then ordered with Kahn's algorithm. A commit or parent missing from the object
 /// database is an error naming it.
 pub fn read_history(repo: &Repo, tips: &[CommitId]) -> Result<History> {
+    Ok(read_history_and_trees(repo, tips)?.0)
+}
+
+/// [`read_history`], and the root tree of each commit (by index in [`History::commits`]),
+/// read from the same parse: the inverse-diff walk then reads no commit again.
+pub fn read_history_and_trees(repo: &Repo, tips: &[CommitId]) -> Result<(History, Vec<git2::Oid>)> {
     let repo = &repo.repo;
-    let mut found: Vec<(CommitFacts, Vec<CommitId>)> = Vec::new();
+    let mut found: Vec<(CommitFacts, Vec<CommitId>, git2::Oid)> = Vec::new();
     let mut seen: HashMap<CommitId, usize> = HashMap::new();
     let mut stack: Vec<CommitId> = tips.to_vec();
     while let Some(id) = stack.pop() {
@@ -47,13 +53,14 @@ pub fn read_history(repo: &Repo, tips: &[CommitId]) -> Result<History> {
                 message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
             },
             parents,
+            commit.tree_id(),
         ));
     }
 
     // Kahn's algorithm: a commit is emitted once all its children are.
     let parent_idx: Vec<Vec<usize>> = found
         .iter()
-        .map(|(_, parents)| {
+        .map(|(_, parents, _)| {
             parents
                 .iter()
                 .filter_map(|p| seen.get(p).copied())
@@ -84,7 +91,8 @@ pub fn read_history(repo: &Repo, tips: &[CommitId]) -> Result<History> {
     for (pos, &i) in order.iter().enumerate() {
         position[i] = pos as CommitIdx;
     }
-    let mut slots: Vec<Option<CommitFacts>> = found.into_iter().map(|(c, _)| Some(c)).collect();
+    let trees: Vec<git2::Oid> = order.iter().map(|&i| found[i].2).collect();
+    let mut slots: Vec<Option<CommitFacts>> = found.into_iter().map(|(c, _, _)| Some(c)).collect();
     let commits = order
         .iter()
         .filter_map(|&i| {
@@ -93,5 +101,5 @@ pub fn read_history(repo: &Repo, tips: &[CommitId]) -> Result<History> {
             Some(c)
         })
         .collect();
-    Ok(History::new(commits))
+    Ok((History::new(commits), trees))
 }

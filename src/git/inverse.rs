@@ -20,6 +20,9 @@ use super::{git_error, to_oid, Repo};
 /// Commits per rayon task.
 const CHUNK: usize = 64;
 
+/// A commit's root tree and its first parent's (none for a root commit).
+type Trees = (Oid, Option<Oid>);
+
 /// One side of a change: blob (or submodule commit) id and file mode.
 type Side = Option<(Oid, i32)>;
 
@@ -58,12 +61,30 @@ pub fn change_digests(
     cache: Option<&Path>,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<ChangeDigest>> {
-    let ids: Vec<CommitId> = history
+    change_digests_with_trees(git_dir, history, None, cache, progress)
+}
+
+/// [`change_digests`], given the root tree of each commit of `history` (by index, as
+/// [`super::history::read_history_and_trees`] reads them): then no commit is read again.
+pub fn change_digests_with_trees(
+    git_dir: &Path,
+    history: &History,
+    trees: Option<&[Oid]>,
+    cache: Option<&Path>,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<ChangeDigest>> {
+    // Each non-merge commit, with its tree and its first parent's when known.
+    let commits: Vec<(CommitId, Option<Trees>)> = history
         .commits
         .iter()
-        .filter(|c| !c.is_merge())
-        .map(|c| c.id)
+        .enumerate()
+        .filter(|(_, c)| !c.is_merge())
+        .map(|(i, c)| {
+            let known = trees.map(|t| (t[i], c.parents.first().map(|&p| t[p as usize])));
+            (c.id, known)
+        })
         .collect();
+    let ids: Vec<CommitId> = commits.iter().map(|c| c.0).collect();
     let mut cache = cache.map(DigestCache::load);
     // Per commit: `Some(digest or none)` when cached, `None` while still to walk.
     let mut found: Vec<Option<Option<ChangeDigest>>> = ids
@@ -83,7 +104,7 @@ pub fn change_digests(
                 })?;
                 let out = chunk
                     .iter()
-                    .map(|&i| commit_digest(repo, ids[i]))
+                    .map(|&i| commit_digest(repo, commits[i].0, commits[i].1))
                     .collect::<Result<Vec<_>>>()?;
                 progress.inc(chunk.len() as u64);
                 Ok(out)
@@ -105,8 +126,38 @@ pub fn change_digests(
     Ok(found.into_iter().flatten().flatten().collect())
 }
 
-/// The digest of one commit, or `None` for a merge or a commit that changes nothing.
-fn commit_digest(repo: &Repository, id: CommitId) -> Result<Option<ChangeDigest>> {
+/// The digest of one commit, or `None` for a merge or a commit that changes nothing. With
+/// `trees` (its tree and its first parent's, for a commit known not to be a merge) no commit
+/// is read.
+fn commit_digest(
+    repo: &Repository,
+    id: CommitId,
+    trees: Option<Trees>,
+) -> Result<Option<ChangeDigest>> {
+    let (new, old) = match trees {
+        Some(t) => t,
+        None => match commit_trees(repo, id)? {
+            Some(t) => t,
+            None => return Ok(None),
+        },
+    };
+    let changes = changes(repo, old, new).map_err(|e| match e {
+        Walk::Git(e) => git_error(format!("reading the trees of commit {id}"), &e),
+        Walk::TooDeep(at) => super::too_deep(id, &at),
+    })?;
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ChangeDigest {
+        commit: id,
+        forward: digest(&changes, false),
+        inverse: digest(&changes, true),
+        deletes_only: changes.iter().all(|c| c.new.is_none()),
+    }))
+}
+
+/// The tree of commit `id` and its first parent's; `None` for a merge.
+fn commit_trees(repo: &Repository, id: CommitId) -> Result<Option<Trees>> {
     let commit = repo
         .find_commit(to_oid(id))
         .map_err(|e| git_error(format!("reading commit {id}"), &e))?;
@@ -122,19 +173,7 @@ fn commit_digest(repo: &Repository, id: CommitId) -> Result<Option<ChangeDigest>
         ),
         None => None,
     };
-    let changes = changes(repo, old, new).map_err(|e| match e {
-        Walk::Git(e) => git_error(format!("reading the trees of commit {id}"), &e),
-        Walk::TooDeep(at) => super::too_deep(id, &at),
-    })?;
-    if changes.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(ChangeDigest {
-        commit: id,
-        forward: digest(&changes, false),
-        inverse: digest(&changes, true),
-        deletes_only: changes.iter().all(|c| c.new.is_none()),
-    }))
+    Ok(Some((new, old)))
 }
 
 /// Why a tree walk stopped.
@@ -664,6 +703,20 @@ mod fixture_tests {
             &indicatif::ProgressBar::hidden(),
         )
         .expect("digests");
+        // The trees read with the history give the same digests, with no commit read again.
+        let (again, trees) =
+            crate::git::history::read_history_and_trees(&repo, &tips).expect("history");
+        assert_eq!(again.commits, history.commits);
+        let from_trees = super::change_digests_with_trees(
+            &repo.git_dir,
+            &again,
+            Some(&trees),
+            None,
+            &indicatif::ProgressBar::hidden(),
+        )
+        .expect("digests");
+        assert_eq!(from_trees, digests);
+        assert!(digests.len() > 10, "{}", digests.len());
         let pairs = inverse_pairs(&history, &digests);
         let incidents = crate::incidents::read_incidents(
             &out.join("incidents.csv"),
