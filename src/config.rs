@@ -80,6 +80,17 @@ impl Config {
             Some(p) => (compile("tag", p)?, false),
             None => (compile("tag", DEFAULT_TAG_PATTERN)?, true),
         };
+        let since = args
+            .since
+            .as_deref()
+            .map(|d| parse_date("--since", d, false))
+            .transpose()?;
+        let until = args
+            .until
+            .as_deref()
+            .map(|d| parse_date("--until", d, true))
+            .transpose()?;
+        check_window(args, since, until)?;
         Ok(Self {
             repo: one_repo(args)?,
             format: args.format.unwrap_or(Format::Table),
@@ -87,16 +98,8 @@ impl Config {
             tag_pattern_is_default,
             prereleases: args.prereleases,
             streams: stream_paths(&args.stream_path)?,
-            since: args
-                .since
-                .as_deref()
-                .map(|d| parse_date("--since", d, false))
-                .transpose()?,
-            until: args
-                .until
-                .as_deref()
-                .map(|d| parse_date("--until", d, true))
-                .transpose()?,
+            since,
+            until,
             excludes: args.exclude.clone(),
             include_all: args.include_all,
             deploys: args.deploys.clone(),
@@ -164,6 +167,22 @@ impl Config {
     #[must_use]
     pub fn in_window(&self, time: i64) -> bool {
         self.since.is_none_or(|s| time >= s) && self.until.is_none_or(|u| time <= u)
+    }
+}
+
+/// A window that ends before it starts holds nothing: say so, naming it, rather than report
+/// "no releases found" (reported: `--since` after `--until`).
+fn check_window(args: &SharedArgs, since: Option<i64>, until: Option<i64>) -> Result<()> {
+    match (since, until) {
+        (Some(s), Some(u)) if s > u => Err(Error::BadValue {
+            what: "--since/--until".into(),
+            message: format!(
+                "the window starts ({}) after it ends ({}), so it holds no release; swap them",
+                args.since.as_deref().unwrap_or_default(),
+                args.until.as_deref().unwrap_or_default()
+            ),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -274,5 +293,26 @@ mod tests {
             Some(1_704_150_000)
         );
         assert!(parse_date("x", "yesterday", false).is_err());
+    }
+
+    // Reported: `--since` after `--until` said "No releases found" without naming the window.
+    #[test]
+    fn since_after_until_names_the_window() {
+        let args = SharedArgs {
+            since: Some("2024-01-01".into()),
+            until: Some("2023-06-30".into()),
+            ..SharedArgs::default()
+        };
+        let e = Config::from_args(&args)
+            .expect_err("empty window")
+            .to_string();
+        assert!(e.contains("2024-01-01") && e.contains("2023-06-30"), "{e}");
+        // The same day as both ends is a window of one day.
+        let args = SharedArgs {
+            since: Some("2024-01-01".into()),
+            until: Some("2024-01-01".into()),
+            ..SharedArgs::default()
+        };
+        assert!(Config::from_args(&args).is_ok());
     }
 }

@@ -131,10 +131,11 @@ impl SizeRules {
         self.scope.is_some()
     }
 
-    /// Whether `.gitattributes` are consulted at all.
+    /// Whether `.gitattributes` are consulted: always, since even `--include-all` counts a
+    /// `-diff` (or `binary`) file as git does, as a file without lines.
     #[must_use]
     pub fn uses_attributes(&self) -> bool {
-        !self.include_all
+        true
     }
 
     /// The rules in force, one line each, for people.
@@ -159,7 +160,8 @@ impl SizeRules {
     #[must_use]
     pub fn fingerprint(&self) -> u64 {
         let mut h = Fnv::new();
-        h.write(b"size-rules-1\0");
+        // 2: `-diff` files count no lines under --include-all too.
+        h.write(b"size-rules-2\0");
         h.write(&[u8::from(self.include_all)]);
         if !self.include_all {
             for name in LOCK_FILES {
@@ -338,6 +340,8 @@ impl AttrRules {
     /// ignore (negative patterns, bad patterns) are ignored; nothing here fails.
     #[must_use]
     pub fn parse(files: &[(String, Vec<u8>)]) -> Self {
+        /// git's `ATTR_MAX_LINE_LENGTH`.
+        const MAX_LINE_BYTES: usize = 2048;
         let mut macros: HashMap<String, Vec<Assign>> = HashMap::new();
         macros.insert(
             "binary".to_string(),
@@ -358,7 +362,11 @@ impl AttrRules {
             let text = String::from_utf8_lossy(content);
             let is_root = dir.is_empty();
             let mut lines = Vec::new();
-            for raw in text.lines() {
+            for raw in text.split('\n') {
+                // git ignores (with a warning) a line of 2048 bytes or more.
+                if raw.len() >= MAX_LINE_BYTES {
+                    continue;
+                }
                 let line = raw
                     .trim_start_matches([' ', '\t'])
                     .trim_end_matches(['\r', ' ', '\t']);
@@ -401,12 +409,38 @@ impl AttrRules {
         Self { files: out, macros }
     }
 
+    /// Whether git treats `path` as binary by its attributes (`-diff`, or the `binary`
+    /// macro): it then counts the file but no lines, whatever the content.
+    #[must_use]
+    pub fn no_diff(&self, path: &str) -> bool {
+        !self.files.is_empty() && matches!(self.states(path).get(DIFF), Some(State::Unset))
+    }
+
     /// Whether the attributes leave `path` out, and why.
     #[must_use]
     pub fn excluded(&self, path: &str) -> Option<Reason> {
         if self.files.is_empty() {
             return None;
         }
+        let known = self.states(path);
+        let truthy = |s: Option<&&State>| match s {
+            Some(State::Set) => true,
+            Some(State::Value(v)) => v.eq_ignore_ascii_case("true"),
+            _ => false,
+        };
+        if truthy(known.get(GENERATED)) {
+            Some(Reason::Generated)
+        } else if truthy(known.get(VENDORED)) {
+            Some(Reason::Vendored)
+        } else if matches!(known.get(DIFF), Some(State::Unset)) {
+            Some(Reason::NoDiff)
+        } else {
+            None
+        }
+    }
+
+    /// The states of the attributes git-cadence reads, for `path`.
+    fn states(&self, path: &str) -> HashMap<&str, &State> {
         let mut known: HashMap<&str, &State> = HashMap::new();
         'files: for file in self.files.iter().rev() {
             let Some(rel) = path.strip_prefix(file.dir.as_str()) else {
@@ -429,20 +463,7 @@ impl AttrRules {
                 }
             }
         }
-        let truthy = |s: Option<&&State>| match s {
-            Some(State::Set) => true,
-            Some(State::Value(v)) => v.eq_ignore_ascii_case("true"),
-            _ => false,
-        };
-        if truthy(known.get(GENERATED)) {
-            Some(Reason::Generated)
-        } else if truthy(known.get(VENDORED)) {
-            Some(Reason::Vendored)
-        } else if matches!(known.get(DIFF), Some(State::Unset)) {
-            Some(Reason::NoDiff)
-        } else {
-            None
-        }
+        known
     }
 
     /// git's `fill_one`: walk a line's assignments right to left; the first value seen for
@@ -639,7 +660,6 @@ mod tests {
         assert_eq!(r.excluded("Cargo.lock", &a), None);
         assert_eq!(r.excluded("gen/x.rs", &a), None);
         assert_eq!(r.excluded("web/a.min.js", &a), Some(Reason::Glob));
-        assert!(!r.uses_attributes());
         assert!(!r.excludes_nothing());
         assert!(rules(&[], true).excludes_nothing());
     }
@@ -824,5 +844,20 @@ mod tests {
         let a = attrs(&[("", "{a,b}.js linguist-generated\n")]);
         assert_eq!(a.excluded("a.js"), None);
         assert_eq!(a.excluded("{a,b}.js"), Some(Reason::Generated));
+    }
+
+    // Reported: `.gitattributes` lines over 2048 bytes were applied where git ignores them.
+    #[test]
+    fn attribute_lines_of_2048_bytes_or_more_are_ignored_as_git_does() {
+        let pad = |n: usize| format!("*.gen{} linguist-generated", " ".repeat(n));
+        let short = pad(2047 - "*.gen linguist-generated".len());
+        assert_eq!(short.len(), 2047);
+        let a = attrs(&[("", &format!("{short}\n"))]);
+        assert_eq!(a.excluded("x.gen"), Some(Reason::Generated));
+        let long = pad(2048 - "*.gen linguist-generated".len());
+        let a = attrs(&[("", &format!("{long}\n*.dat -diff\n"))]);
+        assert_eq!(a.excluded("x.gen"), None);
+        assert_eq!(a.excluded("x.dat"), Some(Reason::NoDiff));
+        assert!(a.no_diff("x.dat"));
     }
 }

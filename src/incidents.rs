@@ -302,7 +302,10 @@ fn json_row(value: &Value) -> std::result::Result<RawRow, String> {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(Value::Number(n)) if key == "id" => Ok(Some(n.to_string())),
-            Some(other) => Err(format!("`{key}` must be a string, not {other}")),
+            Some(other) => Err(format!(
+                "`{key}` must be a string, not {}",
+                excerpt(&other.to_string())
+            )),
         }
     };
     let commits = match map.get("commits") {
@@ -312,10 +315,18 @@ fn json_row(value: &Value) -> std::result::Result<RawRow, String> {
             .iter()
             .map(|v| match v {
                 Value::String(s) => Ok(s.clone()),
-                other => Err(format!("`commits` must hold sha strings, not {other}")),
+                other => Err(format!(
+                    "`commits` must hold sha strings, not {}",
+                    excerpt(&other.to_string())
+                )),
             })
             .collect::<std::result::Result<_, _>>()?,
-        Some(other) => return Err(format!("`commits` must be an array of shas, not {other}")),
+        Some(other) => {
+            return Err(format!(
+                "`commits` must be an array of shas, not {}",
+                excerpt(&other.to_string())
+            ))
+        }
     };
     Ok(RawRow {
         id: text("id")?,
@@ -453,5 +464,18 @@ mod tests {
         )
         .expect_err("INC-2 is resolved before it opened");
         assert_eq!(line_of(&inc), Some(6));
+    }
+
+    // Reported with the deploys leak: an error echoed the whole value it could not read.
+    #[test]
+    fn errors_echo_only_a_short_escaped_excerpt() {
+        let secret = format!("GITHUB_TOKEN=ghp_{}\u{1b}[2J", "s".repeat(80));
+        let text = serde_json::json!([{"id": "a", "opened": [secret]}]).to_string();
+        let e = parse(&text).expect_err("not a string").to_string();
+        assert!(!e.contains(&"s".repeat(40)) && !e.contains('\u{1b}'), "{e}");
+        let e = parse(&format!("id,opened,resolved\nA,{},\n", "s".repeat(80)))
+            .expect_err("not a date")
+            .to_string();
+        assert!(!e.contains(&"s".repeat(41)), "{e}");
     }
 }

@@ -24,6 +24,24 @@ pub mod scope;
 
 use error::Result;
 
+#[cfg(test)]
+mod proptests;
+
+/// Case count of the property tests: `PROPTEST_CASES`, else a modest 64 so CI stays quick
+/// (the `fuzz/` targets run the same parsers for as long as one likes).
+#[cfg(test)]
+pub(crate) fn proptest_config() -> proptest::prelude::ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    proptest::prelude::ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    }
+}
+
 /// How a successful run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -107,13 +125,28 @@ fn worker_stacks() {
 
 /// The time the analysis is "as of": now, or `SOURCE_DATE_EPOCH` (seconds) when set, which
 /// makes reports reproducible.
+///
+/// Reported: `SOURCE_DATE_EPOCH=9223372036854775807` grew to 7 GB (cadence windows back to
+/// 1970 from the end of time); a value outside 1970 to 9999 is an error.
 fn now() -> Result<i64> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v.trim().parse().map_err(|_| error::Error::BadValue {
-            what: "SOURCE_DATE_EPOCH".to_string(),
-            message: format!("`{v}` is not a number of seconds"),
-        }),
-        Err(_) => Ok(chrono::Utc::now().timestamp()),
+    let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(chrono::Utc::now().timestamp());
+    };
+    let bad = |why: &str| error::Error::BadValue {
+        what: "SOURCE_DATE_EPOCH".to_string(),
+        message: format!(
+            "`{}` {why}",
+            report::escape::terminal_text(&input::excerpt(&v))
+        ),
+    };
+    let seconds: i64 = v
+        .trim()
+        .parse()
+        .map_err(|_| bad("is not a number of seconds"))?;
+    if (0..=253_402_300_799).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(bad("is outside the years 1970 to 9999"))
     }
 }
 

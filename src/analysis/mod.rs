@@ -2,6 +2,7 @@
 
 pub mod cadence;
 pub mod evidence;
+pub mod incident_index;
 pub mod releases;
 pub mod repeats;
 pub mod reverts;

@@ -166,7 +166,7 @@ pub fn settings(flags: &SharedArgs, file: Option<&FileConfig>) -> Vec<Setting> {
         row(
             "non_production",
             None,
-            f.non_production.as_ref().map(|list| list.join(", ")),
+            f.non_production.as_ref().map(|l| list(l)),
             Some("tests, docs, CI files, changelogs, spelling lists"),
         ),
         row(
@@ -288,7 +288,7 @@ mod tests {
     fn each_setting_names_where_it_came_from() {
         let file = FileConfig::parse(
             Path::new("/repo/.git-cadence.toml"),
-            "component_depth = 3\nexclude = [\"docs/**\"]\nwindow_days = 30\n[streams.cli]\npaths = [\"cli/\"]\n[check]\nmax_unreleased_lines = 500\nbranches = [\"main\"]\n",
+            "component_depth = 3\nexclude = [\"docs/**\"]\nwindow_days = 30\nnon_production = [\"bench/\"]\n[streams.cli]\npaths = [\"cli/\"]\n[check]\nmax_unreleased_lines = 500\nbranches = [\"main\"]\n",
         )
         .expect("valid");
         let flags = SharedArgs {
@@ -313,6 +313,11 @@ mod tests {
         assert_eq!(
             (r.value.as_deref(), r.source),
             (Some("incident-linked"), "flag")
+        );
+        let r = find(&rows, "non_production");
+        assert_eq!(
+            (r.value.as_deref(), r.source),
+            (Some("[\"bench/\"]"), "file")
         );
         let r = find(&rows, "check.max_unreleased_lines");
         assert_eq!((r.value.as_deref(), r.source), (Some("500"), "file"));

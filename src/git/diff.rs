@@ -422,14 +422,19 @@ impl<'r> Measurer<'_, 'r> {
 
     /// One changed file at `self.path`.
     fn file(&mut self, old: Option<(git2::Oid, u32)>, new: Option<(git2::Oid, u32)>) -> Result<()> {
+        let path = (!self.rules.excludes_nothing() || !self.attrs.is_empty())
+            .then(|| String::from_utf8_lossy(&self.path).into_owned());
+        let excluded = !self.rules.excludes_nothing()
+            && path
+                .as_deref()
+                .is_some_and(|p| self.rules.excluded(p, self.attrs).is_some());
+        // git counts a `-diff` (`binary`) file as binary: a file, no lines.
+        let binary = !excluded && path.as_deref().is_some_and(|p| self.attrs.no_diff(p));
         let (added, deleted) = match (old, new) {
             // Same contents: a mode or type change only.
             (Some((a, _)), Some((b, _))) if a == b => (0, 0),
+            _ if binary => (0, 0),
             _ => self.lines(old, new)?,
-        };
-        let excluded = !self.rules.excludes_nothing() && {
-            let path = String::from_utf8_lossy(&self.path);
-            self.rules.excluded(&path, self.attrs).is_some()
         };
         let s = &mut self.entry.stats;
         if excluded {
@@ -1199,6 +1204,34 @@ mod tests {
             &indicatif::ProgressBar::hidden()
         )
         .is_err());
+    }
+
+    // Reported: `--include-all` counted the lines of `-diff`/`binary` files, which git counts
+    // as binary (a file, no lines).
+    #[test]
+    fn include_all_counts_no_lines_of_files_git_treats_as_binary() {
+        let mut s = Scratch::new();
+        s.write(
+            ".gitattributes",
+            b"*.dat -diff\n*.bin binary\ngen/** linguist-generated\n",
+        );
+        let base = s.commit("attributes");
+        s.write("a.dat", b"one\ntwo\n");
+        s.write("b.bin", b"three\nfour\nfive\n");
+        s.write("gen/x.rs", b"fn x() {}\n");
+        s.write("src/main.rs", b"fn main() {}\n");
+        let head = s.commit("files");
+        let (stats, _) = run(&s, &[req(Some(base), head)], &all(), None);
+        let want = s.shortstat(Some(base), head, &[]);
+        assert_eq!(
+            (
+                stats[0].files_changed,
+                stats[0].lines_added,
+                stats[0].lines_deleted
+            ),
+            want
+        );
+        assert_eq!(want, (4, 2, 0));
     }
 
     #[test]

@@ -38,8 +38,12 @@ pub fn read_history(repo: &Repo, tips: &[CommitId]) -> Result<History> {
                 parents: Vec::new(),
                 author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
                 author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-                author_time: author.when().seconds(),
-                committer_time: commit.committer().when().seconds(),
+                author_time: super::checked_time(author.when().seconds(), || {
+                    format!("the author date of commit {id}")
+                })?,
+                committer_time: super::checked_time(commit.committer().when().seconds(), || {
+                    format!("the committer date of commit {id}")
+                })?,
                 message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
             },
             parents,

@@ -165,6 +165,26 @@ pub(crate) fn too_deep(commit: crate::facts::CommitId, at: &[u8]) -> Error {
     }
 }
 
+/// The times git-cadence accepts from a repository: the years 1 to 9999 (UTC). git stores
+/// any 64-bit number; one far outside would overflow intervals and lead times and make
+/// cadence windows endless, so it is an error naming the object.
+pub const TIME_RANGE: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+
+/// `seconds` if it is in [`TIME_RANGE`]; otherwise an error naming `what` (an object).
+pub(crate) fn checked_time(seconds: i64, what: impl FnOnce() -> String) -> Result<i64> {
+    if TIME_RANGE.contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(Error::BadValue {
+            what: what(),
+            message: format!(
+                "its date ({seconds} seconds since 1970) is outside the years 1 to 9999; \
+                 git-cadence cannot place it in time"
+            ),
+        })
+    }
+}
+
 /// Converts a git2 id into the facts' id.
 #[must_use]
 pub fn to_id(oid: git2::Oid) -> crate::facts::CommitId {

@@ -58,7 +58,14 @@ pub fn read_tags(repo: &Repo, wanted: impl Fn(&str) -> bool) -> Result<Tags> {
                         break None;
                     };
                     if tagger_time.is_none() {
-                        tagger_time = tag.tagger().map(|s| s.when().seconds());
+                        tagger_time = tag
+                            .tagger()
+                            .map(|s| {
+                                super::checked_time(s.when().seconds(), || {
+                                    format!("the tagger date of tag {name}")
+                                })
+                            })
+                            .transpose()?;
                     }
                     object = tag
                         .target()
@@ -68,12 +75,17 @@ pub fn read_tags(repo: &Repo, wanted: impl Fn(&str) -> bool) -> Result<Tags> {
             }
         };
         match commit {
-            Some(c) => tags.push(TagFacts {
-                name,
-                commit: to_id(c.id()),
-                tagger_time,
-                commit_time: c.committer().when().seconds(),
-            }),
+            Some(c) => {
+                let commit_time = super::checked_time(c.committer().when().seconds(), || {
+                    format!("the committer date of commit {}, tagged {name}", c.id())
+                })?;
+                tags.push(TagFacts {
+                    name,
+                    commit: to_id(c.id()),
+                    tagger_time,
+                    commit_time,
+                });
+            }
             None => warnings.push(Warning(format!(
                 "tag {name} does not point at a commit; skipped"
             ))),

@@ -238,7 +238,9 @@ fn walk_unreleased(
             Walked {
                 id: oid,
                 parents: parent_ids,
-                author_time: commit.author().when().seconds(),
+                author_time: super::checked_time(commit.author().when().seconds(), || {
+                    format!("the author date of commit {oid}")
+                })?,
             },
         );
         if !uninteresting {

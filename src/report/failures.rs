@@ -233,7 +233,8 @@ fn repeat_lines(r: &Report, text: impl Fn(&str) -> String) -> Vec<String> {
         let years: Vec<String> = rep
             .per_year
             .iter()
-            // Years without events are in the model so that charts space years evenly.
+            // Years without a counted failure are on the HTML chart's axis; in words they
+            // would only repeat "0 of 0".
             .filter(|y| y.events > 0)
             .map(|y| {
                 format!(

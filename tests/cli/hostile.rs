@@ -277,3 +277,60 @@ fn a_tree_deeper_than_git_allows_is_an_error_naming_the_commit() {
     let v = crate::common::json(&out);
     assert_eq!(v["releases"][1]["lines_added"], 1, "{v}");
 }
+
+// Reported: `SOURCE_DATE_EPOCH=9223372036854775807` grew to 7 GB.
+#[test]
+fn an_out_of_range_source_date_epoch_is_an_error() {
+    let repo = hostile_repo();
+    for v in ["9223372036854775807", "-5", "99999999999999"] {
+        let out = crate::common::cadence_cmd(&repo.root, &["report"])
+            .env("SOURCE_DATE_EPOCH", v)
+            .output()
+            .expect("run");
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{v}: {stderr}");
+        assert!(stderr.contains("SOURCE_DATE_EPOCH"), "{stderr}");
+    }
+}
+
+// Reported with it: a commit date git stores but no calendar holds overflowed intervals.
+#[test]
+fn a_commit_dated_beyond_year_9999_is_an_error_naming_it() {
+    let mut repo = TestRepo::new();
+    repo.commit("a.txt", "a\n", "one");
+    let raw = repo.git(&["cat-file", "commit", "HEAD"]);
+    let far: Vec<String> = raw
+        .lines()
+        .map(|l| {
+            if l.starts_with("author ") || l.starts_with("committer ") {
+                let mut parts: Vec<&str> = l.rsplitn(3, ' ').collect();
+                parts[1] = "99999999999999";
+                parts.reverse();
+                parts.join(" ")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let mut cmd = repo.git_cmd(
+        &repo.root,
+        &["hash-object", "-t", "commit", "-w", "--stdin"],
+    );
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git hash-object");
+    std::io::Write::write_all(
+        child.stdin.as_mut().expect("stdin"),
+        format!("{}\n", far.join("\n")).as_bytes(),
+    )
+    .expect("write");
+    let out = child.wait_with_output().expect("hash-object");
+    let sha = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    repo.git(&["tag", "v1.0.0", &sha]);
+    let out = cadence(&repo.root, &["releases"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&sha) && stderr.contains("9999"), "{stderr}");
+}

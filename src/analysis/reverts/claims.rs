@@ -61,15 +61,21 @@ pub(super) fn message_shas(message: &str) -> Option<Vec<String>> {
     });
     let mut found = false;
     let mut shas = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for m in re.find_iter(message) {
         found = true;
-        read_sha_list(&message[m.end()..], &mut shas);
+        read_sha_list(&message[m.end()..], &mut shas, &mut seen);
     }
     found.then_some(shas)
 }
 
 /// Reads shas separated by `,`, `and`, bullets and whitespace until the first other word.
-fn read_sha_list(mut rest: &str, out: &mut Vec<String>) {
+/// Linear in the list: `seen` keeps the shas already read (a revert may name 200,000).
+fn read_sha_list(
+    mut rest: &str,
+    out: &mut Vec<String>,
+    seen: &mut std::collections::HashSet<String>,
+) {
     loop {
         rest = rest
             .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '*' | '-' | ':'));
@@ -85,7 +91,7 @@ fn read_sha_list(mut rest: &str, out: &mut Vec<String>) {
         let word = &rest[..len];
         if (MIN_SHA..=40).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_hexdigit()) {
             let lower = word.to_ascii_lowercase();
-            if !out.contains(&lower) {
+            if seen.insert(lower.clone()) {
                 out.push(lower);
             }
             rest = &rest[len..];
@@ -186,10 +192,11 @@ pub(super) fn fixes_shas(message: &str) -> Vec<String> {
             .unwrap_or_else(|_| unreachable!("constant regex"))
     });
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for c in re.captures_iter(message) {
         if let Some(m) = c.get(1) {
             let s = m.as_str().to_ascii_lowercase();
-            if !out.contains(&s) {
+            if seen.insert(s.clone()) {
                 out.push(s);
             }
         }

@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use regex::Regex;
 
+use crate::analysis::incident_index::IncidentIndex;
 use crate::analysis::releases::ReleaseSet;
 use crate::facts::{CommitFacts, CommitId, CommitIdx, History};
 use crate::failure::{FailureSignals, NonProduction};
@@ -50,7 +51,7 @@ pub(super) fn classify(
     releases: &ReleaseSet,
     found: &Found,
     is_revert: impl Fn(CommitIdx) -> bool,
-    incidents: &Incidents,
+    incidents: &IncidentIndex,
     pattern: &Regex,
 ) -> Classified {
     let commit = &history.commits[found.idx as usize];
@@ -101,44 +102,23 @@ pub(super) fn incident_refs(
     commit: &CommitFacts,
     reverted: &[CommitId],
     pattern: &Regex,
-    incidents: &Incidents,
+    incidents: &IncidentIndex,
 ) -> Vec<String> {
     let mut refs: Vec<String> = Vec::new();
-    let mut push = |s: String| {
-        if !refs.contains(&s) {
-            refs.push(s);
-        }
-    };
+    let mut seen = std::collections::HashSet::new();
     for m in pattern.find_iter(&commit.message) {
-        if !m.as_str().is_empty() {
-            push(m.as_str().to_string());
+        if !m.as_str().is_empty() && seen.insert(m.as_str()) {
+            refs.push(m.as_str().to_string());
         }
     }
-    let lower = commit.message.to_lowercase();
     let mut hexes = vec![commit.id.to_hex()];
     hexes.extend(reverted.iter().map(CommitId::to_hex));
-    for inc in &incidents.incidents {
-        if names_word(&lower, &inc.id.to_lowercase())
-            || inc
-                .commits
-                .iter()
-                .any(|p| hexes.iter().any(|h| h.starts_with(p.as_str())))
-        {
-            push(inc.id.clone());
+    for id in incidents.referenced(&commit.message, &hexes) {
+        if !seen.contains(id.as_str()) {
+            refs.push(id);
         }
     }
     refs
-}
-
-/// Whether `word` occurs in `text` with no letter or digit right before or after it.
-fn names_word(text: &str, word: &str) -> bool {
-    if word.is_empty() {
-        return false;
-    }
-    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    text.match_indices(word).any(|(at, _)| {
-        !is_word(text[..at].chars().next_back()) && !is_word(text[at + word.len()..].chars().next())
-    })
 }
 
 /// What stage 3 decides about one `Fixes:` commit.
@@ -154,7 +134,7 @@ pub(super) fn classify_fix(
     history: &History,
     releases: &ReleaseSet,
     fix: &FoundFix,
-    incidents: &Incidents,
+    incidents: &IncidentIndex,
     pattern: &Regex,
 ) -> FixClass {
     let commit = &history.commits[fix.idx as usize];
@@ -353,18 +333,4 @@ pub(super) fn failure_events<S: std::hash::BuildHasher>(
     }
     events.sort_by_key(|e| (e.at, e.signal));
     events
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_a_whole_word_only() {
-        assert!(names_word("see ops-7.", "ops-7"));
-        assert!(names_word("ops-7", "ops-7"));
-        assert!(!names_word("see ops-77", "ops-7"));
-        assert!(!names_word("xops-7", "ops-7"));
-        assert!(!names_word("anything", ""));
-    }
 }

@@ -61,6 +61,8 @@
 mod attribute;
 mod claims;
 mod classify;
+#[cfg(test)]
+mod proptests;
 mod resolve;
 mod signals;
 #[cfg(test)]
@@ -177,16 +179,24 @@ pub fn find_remedies(
         resolve::resolve_reverts(history, &ix, &claims::revert_claims(history), inverse_pairs);
     let fixes = resolve::resolve_fixes(history, &ix, claims::fix_claims(history));
     let is_revert: HashSet<CommitIdx> = reverts.iter().map(|f| f.idx).collect();
+    let incident_index = crate::analysis::incident_index::IncidentIndex::new(incidents);
     let classified = reverts
         .iter()
         .map(|f| {
             let is_revert = |c| is_revert.contains(&c);
-            classify::classify(history, releases, f, is_revert, incidents, incident_pattern)
+            classify::classify(
+                history,
+                releases,
+                f,
+                is_revert,
+                &incident_index,
+                incident_pattern,
+            )
         })
         .collect();
     let fix_kinds = fixes
         .iter()
-        .map(|f| classify::classify_fix(history, releases, f, incidents, incident_pattern))
+        .map(|f| classify::classify_fix(history, releases, f, &incident_index, incident_pattern))
         .collect();
     Remedies {
         reverts,

@@ -165,11 +165,12 @@ impl<'h> Indexes<'h> {
     /// those not found (a sha naming `c` itself is not a target).
     fn lookup_shas(&self, c: Option<CommitIdx>, shas: &[String]) -> (Vec<CommitIdx>, Vec<String>) {
         let mut targets = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut unresolved = Vec::new();
         for sha in shas {
             match self.shas.lookup(sha) {
                 Lookup::Found(t) if Some(t) != c => {
-                    if !targets.contains(&t) {
+                    if seen.insert(t) {
                         targets.push(t);
                     }
                 }

@@ -215,11 +215,8 @@ pub fn quartiles(report: &Report) -> Markup {
         reading: format!(
             "Releases split into four equal groups by size: top, the share that failed (failed \
              of all); bottom, the median time from release to the release that shipped its \
-             remedy. Risk ratio of the largest to the smallest quarter: {}.",
-            sv.risk_ratio_ci95.map_or_else(
-                || opt_float(sv.risk_ratio),
-                |[lo, hi]| format!("{} (95% CI {lo:.2}–{hi:.2})", opt_float(sv.risk_ratio))
-            )
+             remedy. Largest against smallest quarter: {}.",
+            crate::report::failures::risk_ratio_text(sv).unwrap_or_else(|| "no risk ratio".into())
         ),
         alt: if alt.is_empty() {
             "No release has a previous release, so there are no size quartiles.".into()
