@@ -4,7 +4,7 @@
 //!
 //! History is read from HEAD and every tag (with `--all-refs`: every ref, as `git log --all`);
 //! releases are the tags matching the default release pattern. Prints the counts by method
-//! and kind, the change failure rate and the median time to restore, the time each step took,
+//! and kind, the change failure rate and the median time to remedy, the time each step took,
 //! and every commit that `git log --no-merges --grep='This reverts commit'` over the same tips
 //! finds but the analysis does not (there should be none).
 
@@ -14,12 +14,12 @@ use std::process::Command;
 use std::time::Instant;
 
 use git_cadence::analysis::releases::{place_releases, release_points};
-use git_cadence::analysis::reverts::{analyse_reverts, inverse_pairs};
-use git_cadence::cli::FailureMode;
+use git_cadence::analysis::reverts::{analyse_reverts, find_remedies, inverse_pairs, FailureRules};
 use git_cadence::config::{
     compile, compile_incident_pattern, DEFAULT_INCIDENT_PATTERN, DEFAULT_TAG_PATTERN,
 };
 use git_cadence::facts::CommitId;
+use git_cadence::failure::{FailureSignals, NonProduction};
 use git_cadence::git::{self, Repo};
 use git_cadence::incidents::Incidents;
 use git_cadence::report::model::RevertKind;
@@ -35,14 +35,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let no_inverse = args.iter().any(|a| a == "--no-inverse");
     let rows = args.iter().any(|a| a == "--rows");
     let failure = if args.iter().any(|a| a == "--incident-linked") {
-        FailureMode::IncidentLinked
+        FailureSignals::parse("incident-linked")?
     } else {
-        FailureMode::Any
+        FailureSignals::default()
     };
     let incidents = match args.iter().position(|a| a == "--incidents") {
-        Some(i) => git_cadence::incidents::read_incidents(std::path::Path::new(
-            args.get(i + 1).ok_or("--incidents FILE")?,
-        ))?,
+        Some(i) => git_cadence::incidents::read_incidents(
+            std::path::Path::new(args.get(i + 1).ok_or("--incidents FILE")?),
+            git_cadence::input::NamedBy::Flag,
+        )?,
         None => Incidents::default(),
     };
 
@@ -96,16 +97,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let t = Instant::now();
     let pattern = compile_incident_pattern(DEFAULT_INCIDENT_PATTERN)?;
-    let analysis = analyse_reverts(&history, &releases, &pairs, &incidents, &pattern, failure);
+    let remedies = find_remedies(&history, &releases, &pairs, &incidents, &pattern);
+    let paths =
+        git::paths::changed_paths(&repo.git_dir, &remedies.commits_needing_paths(&history))?;
+    let analysis = analyse_reverts(
+        &history,
+        &releases,
+        &remedies,
+        &incidents,
+        &paths,
+        FailureRules {
+            signals: failure,
+            non_production: &NonProduction::default(),
+        },
+    );
     eprintln!("analysis in {:.2}s", t.elapsed().as_secs_f64());
     println!("{:#?}", analysis.counts);
     let failed = analysis.per_release.iter().filter(|p| p.failed).count();
     println!(
-        "releases {} (with previous {}), failed {failed}, change failure rate {:?}, median TTR {:?} s",
+        "releases {} (with previous {}), failed {failed}, change failure rate {:?}, median time to remedy {:?} s, set aside {} reverts",
         releases.releases.len(),
         releases.releases.iter().filter(|r| r.previous.is_some()).count(),
         analysis.change_failure_rate,
-        analysis.time_to_restore_median_seconds
+        analysis.time_to_remedy_median_seconds,
+        analysis.counts.reverts_set_aside
     );
     if rows {
         for r in &analysis.reverts {

@@ -169,3 +169,15 @@ evidence("D", D_SIZES, D_FAILED, [4] * 16, [int(f) for f in D_FAILED],
 E_SIZES = [100 * (i + 1) for i in range(16)]
 E_FAILED = [s <= 500 or s == 1600 for s in E_SIZES]
 evidence("E", E_SIZES, E_FAILED, [2] * 16, [int(f) for f in E_FAILED], [None] * 16)
+# F: a null result with enough failures: 6 of 16 spread over every quartile.
+F_SIZES = [100 * (i + 1) for i in range(16)]
+F_FAILED = [s in (100, 400, 700, 1000, 1300, 1600) for s in F_SIZES]
+evidence("F", F_SIZES, F_FAILED, [2] * 16, [int(f) for f in F_FAILED], [None] * 16)
+# G: failures gather in the third quartile (4 of 5), as on tokio's crate stream.
+G_SIZES = [100 * (i + 1) for i in range(16)]
+G_FAILED = [s in (300, 900, 1000, 1100, 1200) for s in G_SIZES]
+evidence("G", G_SIZES, G_FAILED, [2] * 16, [int(f) for f in G_FAILED], [None] * 16)
+# H: a null result with no failure in the smallest quartile (a zero cell).
+H_SIZES = [100 * (i + 1) for i in range(16)]
+H_FAILED = [s in (500, 800, 1000, 1400, 1600) for s in H_SIZES]
+evidence("H", H_SIZES, H_FAILED, [2] * 16, [int(f) for f in H_FAILED], [None] * 16)

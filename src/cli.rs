@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::failure::FailureSignals;
+
 /// Do our big releases hurt us more than our small ones? git-cadence answers from the
 /// repository's own history: release sizes, cadence, reverts, and how they relate.
 #[derive(Debug, Parser)]
@@ -21,6 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The whole analysis: releases, cadence, reverts and the size-versus-failure evidence.
+    /// `--format html` writes it as one self-contained page with charts.
     Report,
     /// One row per release: size, interval, commits, lead time.
     Releases(ReleasesArgs),
@@ -36,8 +39,11 @@ pub enum Command {
     /// only format), the `report --format json` object or an error; a bad one never stops
     /// the rest.
     Fleet(FleetArgs),
-    /// Generate the man page or shell completions.
-    #[command(hide = true)]
+    /// Build a sample history in a temporary directory and print the full report on it.
+    Demo(DemoArgs),
+    /// Print the settings in force and where each came from (default, file or flag).
+    Config,
+    /// Generate the man page, shell completions or the JSON Schema of the report.
     Generate(GenerateArgs),
 }
 
@@ -97,6 +103,12 @@ pub struct PrArgs {
     /// The change (default: HEAD).
     #[arg(long, value_name = "REF", default_value = "HEAD")]
     pub head: String,
+    /// Exit 1 when the next release with this change merged would be over a `check`
+    /// threshold (the flags below, else `[check]` in `.git-cadence.toml`).
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub thresholds: CheckArgs,
 }
 
 /// `hook install|uninstall|run`.
@@ -131,21 +143,43 @@ pub enum HookAction {
         #[arg(long)]
         force: bool,
     },
-    /// Print one line about the unreleased batch to stderr (what the hook runs).
-    Run {
-        /// Exit 1 when a `check` threshold is exceeded.
-        #[arg(long)]
-        enforce: bool,
-        /// Read pre-push's ref lines from stdin and describe the pushed branch.
-        #[arg(long)]
-        stdin_refs: bool,
-        /// The hook's own arguments (ignored).
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        hook_args: Vec<String>,
-    },
+    /// Print one line about the pushed batch to stderr (what the hook runs). Silent when the
+    /// push deletes a branch or sends nothing new.
+    Run(HookRunArgs),
 }
 
-/// `generate man|completions`.
+/// `demo`: where the sample history goes.
+#[derive(Debug, Args, Default)]
+pub struct DemoArgs {
+    /// Keep the sample repository in DIR (a new or empty directory) to try other commands
+    /// on it; without it, the history is built in a temporary directory and removed.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// `hook run`: what the pre-push hook (or pre-commit, husky, lefthook) calls.
+#[derive(Debug, Args, Default)]
+pub struct HookRunArgs {
+    /// Exit 1 when a `check` threshold is exceeded on a push to a release branch.
+    #[arg(long)]
+    pub enforce: bool,
+    /// Read pre-push's ref lines from stdin and describe the pushed branch.
+    #[arg(long)]
+    pub stdin_refs: bool,
+    /// A release branch that --enforce gates (repeatable; a glob such as `release/*` works).
+    /// Default: `[check] branches` in `.git-cadence.toml`, else the remote's default branch.
+    #[arg(long = "release-branch", value_name = "NAME")]
+    pub release_branches: Vec<String>,
+    /// The hook's own arguments: the remote's name and URL.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "HOOK_ARGS"
+    )]
+    pub hook_args: Vec<String>,
+}
+
+/// `generate man|completions|schema`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     #[command(subcommand)]
@@ -161,10 +195,16 @@ pub enum Generate {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
-    /// Completions for a shell.
+    /// Completions for a shell; they complete `git cadence …` as well as `git-cadence …`.
     Completions {
         shell: clap_complete::Shell,
         /// Directory to write into (default: stdout).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// The JSON Schema of `report --format json` (also in docs/schema.json).
+    Schema {
+        /// Directory to write `schema.json` into (default: stdout).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -182,6 +222,9 @@ pub enum Format {
     Markdown,
     /// CSV, one row per item.
     Csv,
+    /// One self-contained HTML page with charts (`report` only).
+    #[value(hide = true)]
+    Html,
     /// JSON Lines: the JSON object on one line (what `fleet` writes).
     #[value(hide = true)]
     Jsonl,
@@ -194,16 +237,6 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-/// Which post-release reverts make a release count as failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FailureMode {
-    /// Every post-release revert.
-    Any,
-    /// Only reverts whose message or incidents file links them to an incident.
-    IncidentLinked,
 }
 
 /// Options every command takes. A `.git-cadence.toml` at the repository root sets the same
@@ -254,15 +287,24 @@ pub struct SharedArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub deploys: Option<PathBuf>,
 
-    /// Incidents: CSV (`id,opened,resolved[,commits]`) or JSON (array or lines) with `id`,
-    /// `opened`, `resolved` and optional `commits` (shas); reverts that name an incident id or
+    /// Incidents: CSV (`id,opened,resolved[,commits][,stream]`) or JSON (array or lines) with
+    /// `id`, `opened`, `resolved` and optional `commits` (shas) and `stream`. Each incident
+    /// fails the releases it hits (the `incident` signal), and resolved − opened is their time
+    /// to restore; without incidents only a time to remedy is reported (release → the first
+    /// release that shipped its revert or fix). Reverts and fixes that name an incident id or
     /// are listed in it are incident-linked.
     #[arg(long, global = true, value_name = "FILE")]
     pub incidents: Option<PathBuf>,
 
-    /// Which post-release reverts make a release count as failed.
-    #[arg(long, global = true, value_enum)]
-    pub failure: Option<FailureMode>,
+    /// What makes a release failed, comma-separated: `revert` (a post-release revert undid one
+    /// of its commits), `fix` (a later commit's `Fixes: <sha>` trailer names one), `incident`
+    /// (an incident of --incidents lists one of its commits, or was opened while it was the
+    /// live release). Reverts and fixes of tests, docs, CI files and changelogs only are
+    /// listed but do not count (`non_production` in .git-cadence.toml sets which paths).
+    /// `incident-linked`: only incident-linked reverts and fixes, and incidents.
+    /// [default: revert,fix,incident]
+    #[arg(long, global = true, value_name = "SIGNALS", value_parser = parse_failure)]
+    pub failure: Option<FailureSignals>,
 
     /// Regex (case-insensitive; `(?-i)` turns that off) that marks a revert message as
     /// incident-linked. Default: incident|outage|sev[0-9]|postmortem|post-mortem|hotfix|rollback|INC-[0-9]+
@@ -286,4 +328,90 @@ pub struct SharedArgs {
     /// Print no warnings and no progress.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Directories of a path that name its component, for repeat failures (default 2).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub component_depth: Option<u32>,
+
+    /// How far back a failure looks for an earlier one in the same component, in days
+    /// (default 180).
+    #[arg(long, global = true, value_name = "DAYS")]
+    pub lookback_days: Option<u32>,
+
+    /// Width of the rolling cadence windows, in days (default 90).
+    #[arg(long, global = true, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub window_days: Option<u32>,
+}
+
+/// The formats each command produces; a command's `--format` offers only these. Commands
+/// not listed take every [`Format`] (the report and the demo, which prints the report).
+const FORMATS: &[(&str, &[&str])] = &[
+    ("releases", &["table", "json", "markdown", "csv"]),
+    ("reverts", &["table", "json", "markdown", "csv"]),
+    ("check", &["table", "json", "markdown", "csv"]),
+    ("pr", &["table", "json", "markdown"]),
+    ("config", &["table", "json"]),
+    ("hook", &[]),
+    ("generate", &[]),
+    ("fleet", &["jsonl"]),
+];
+
+/// The command line as parsed and documented (help, man page, completions): the derived
+/// [`Cli`] with each command's `--format` narrowed to the formats it produces.
+#[must_use]
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    for (name, formats) in FORMATS {
+        cmd = cmd.mut_subcommand(name, |sub| narrow_format(sub, formats));
+    }
+    cmd
+}
+
+/// Gives `sub` (and, for a command with no formats, its subcommands) its own `--format`,
+/// which the global one then does not replace.
+fn narrow_format(sub: clap::Command, formats: &'static [&'static str]) -> clap::Command {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    let arg = clap::Arg::new("format")
+        .long("format")
+        .value_name("FORMAT")
+        .help("Output format")
+        .value_parser(
+            PossibleValuesParser::new(formats.iter().copied())
+                .try_map(|s| <Format as ValueEnum>::from_str(&s, true)),
+        );
+    if formats.is_empty() {
+        // Writes no report: no --format at all (hidden so that parsing still has the id).
+        let names: Vec<String> = sub
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        let mut sub = sub.arg(arg.hide(true));
+        for name in names {
+            sub = sub.mut_subcommand(name, |s| s.arg(arg_hidden()));
+        }
+        sub
+    } else {
+        sub.arg(arg)
+    }
+}
+
+/// A `--format` that accepts nothing, for commands that print no report.
+fn arg_hidden() -> clap::Arg {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    clap::Arg::new("format")
+        .long("format")
+        .hide(true)
+        .value_parser(
+            PossibleValuesParser::new(Vec::<&str>::new())
+                .try_map(|s| <Format as ValueEnum>::from_str(&s, true)),
+        )
+}
+
+/// `--failure` as clap reads it.
+fn parse_failure(text: &str) -> Result<FailureSignals, String> {
+    FailureSignals::parse(text).map_err(|e| match e {
+        crate::error::Error::BadValue { message, .. } => message,
+        other => other.to_string(),
+    })
 }

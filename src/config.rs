@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use regex::Regex;
 
-use crate::cli::{ColorChoice, FailureMode, Format, SharedArgs};
+use crate::cli::{ColorChoice, Format, SharedArgs};
 use crate::error::{Error, Result};
+use crate::failure::{FailureSignals, NonProduction};
 use crate::scope::PathScope;
 
 /// Default release pattern: an optional `v`, then two to four dot-separated numbers, then an
@@ -21,6 +22,13 @@ pub const DEFAULT_TAG_PATTERN: &str =
 /// Default incident pattern (case-insensitive).
 pub const DEFAULT_INCIDENT_PATTERN: &str =
     r"(?i)incident|outage|sev[0-9]|postmortem|post-mortem|hotfix|rollback|INC-[0-9]+";
+
+/// Default directories of a path that name its component (repeat failures).
+pub const DEFAULT_COMPONENT_DEPTH: usize = 2;
+/// Default lookback of a repeat failure, in days.
+pub const DEFAULT_LOOKBACK_DAYS: u32 = 180;
+/// Default width of the rolling cadence windows, in days.
+pub const DEFAULT_WINDOW_DAYS: u32 = 90;
 
 /// Resolved settings of one run.
 #[derive(Debug, Clone)]
@@ -42,12 +50,20 @@ pub struct Config {
     pub deploys: Option<PathBuf>,
     /// `--incidents FILE`.
     pub incidents: Option<PathBuf>,
+    /// The repository root that `deploys` must stay inside, when the repository's own
+    /// config named it (not a flag).
+    pub deploys_confined_to: Option<PathBuf>,
+    /// The same for `incidents`.
+    pub incidents_confined_to: Option<PathBuf>,
     pub no_cache: bool,
     /// Measure per-release churn (`--churn`, `churn = true`).
     pub churn: bool,
     pub color: ColorChoice,
     pub quiet: bool,
-    pub failure: FailureMode,
+    /// The failure signals looked for.
+    pub failure: FailureSignals,
+    /// Paths whose reverts and fixes do not fail a release (`non_production` in the file).
+    pub non_production: NonProduction,
     pub incident_pattern: Regex,
     /// Directories of a path that name its component (repeat incidents).
     pub component_depth: usize,
@@ -85,19 +101,24 @@ impl Config {
             include_all: args.include_all,
             deploys: args.deploys.clone(),
             incidents: args.incidents.clone(),
+            deploys_confined_to: None,
+            incidents_confined_to: None,
             no_cache: args.no_cache,
             churn: args.churn,
             color: args.color.unwrap_or(ColorChoice::Auto),
             quiet: args.quiet,
-            failure: args.failure.unwrap_or(FailureMode::Any),
+            failure: args.failure.unwrap_or_default(),
+            non_production: NonProduction::default(),
             incident_pattern: compile_incident_pattern(
                 args.incident_pattern
                     .as_deref()
                     .unwrap_or(DEFAULT_INCIDENT_PATTERN),
             )?,
-            component_depth: 2,
-            lookback_days: 180,
-            window_days: 90,
+            component_depth: args
+                .component_depth
+                .map_or(DEFAULT_COMPONENT_DEPTH, |d| d as usize),
+            lookback_days: args.lookback_days.unwrap_or(DEFAULT_LOOKBACK_DAYS),
+            window_days: args.window_days.unwrap_or(DEFAULT_WINDOW_DAYS),
         })
     }
 }
@@ -116,6 +137,26 @@ pub fn one_repo(args: &SharedArgs) -> Result<Option<PathBuf>> {
             ),
         }),
     }
+}
+
+impl Config {
+    /// Who named the deploys file, and so where it must be.
+    #[must_use]
+    pub fn deploys_named_by(&self) -> crate::input::NamedBy<'_> {
+        named_by(self.deploys_confined_to.as_deref())
+    }
+
+    /// Who named the incidents file, and so where it must be.
+    #[must_use]
+    pub fn incidents_named_by(&self) -> crate::input::NamedBy<'_> {
+        named_by(self.incidents_confined_to.as_deref())
+    }
+}
+
+fn named_by(root: Option<&std::path::Path>) -> crate::input::NamedBy<'_> {
+    root.map_or(crate::input::NamedBy::Flag, |root| {
+        crate::input::NamedBy::Repository { root }
+    })
 }
 
 impl Config {

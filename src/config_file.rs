@@ -7,7 +7,8 @@
 //! prereleases = false
 //! since = "2023-01-01"          # or an unquoted TOML date: 2023-01-01
 //! exclude = ["docs/**", "*.snap"]
-//! failure = "incident-linked"
+//! failure = "revert,fix,incident"   # or "incident-linked"
+//! non_production = ["tests/", "docs/", "*.md"]   # replaces the default list
 //! component_depth = 2
 //!
 //! [streams.tokio-util]        # a release stream bound to the paths it owns
@@ -32,17 +33,17 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::cli::{ColorChoice, FailureMode, Format, SharedArgs};
+use crate::cli::{ColorChoice, Format, SharedArgs};
 use crate::config::{compile, parse_date, Config};
 use crate::error::{Error, Result};
+use crate::failure::{FailureSignals, NonProduction};
 use crate::scope::PathScope;
 
 /// The file name looked for at the repository root.
 pub const FILE_NAME: &str = ".git-cadence.toml";
 
 /// Thresholds of `git cadence check` (and of `hook install --enforce`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CheckThresholds {
     pub max_unreleased_lines: Option<u64>,
     pub max_unreleased_commits: Option<u64>,
@@ -57,6 +58,26 @@ impl CheckThresholds {
             max_unreleased_lines: flags.max_unreleased_lines.or(self.max_unreleased_lines),
             max_unreleased_commits: flags.max_unreleased_commits.or(self.max_unreleased_commits),
             max_unreleased_days: flags.max_unreleased_days.or(self.max_unreleased_days),
+        }
+    }
+}
+
+/// `[check]` as written: the thresholds and the release branches `hook run --enforce` gates.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    max_unreleased_lines: Option<u64>,
+    max_unreleased_commits: Option<u64>,
+    max_unreleased_days: Option<u64>,
+    branches: Option<Vec<Spanned<String>>>,
+}
+
+impl RawCheck {
+    fn thresholds(&self) -> CheckThresholds {
+        CheckThresholds {
+            max_unreleased_lines: self.max_unreleased_lines,
+            max_unreleased_commits: self.max_unreleased_commits,
+            max_unreleased_days: self.max_unreleased_days,
         }
     }
 }
@@ -89,10 +110,11 @@ struct RawFile {
     until: Option<Spanned<DateValue>>,
     exclude: Option<Vec<Spanned<String>>>,
     include_all: Option<bool>,
-    incidents: Option<String>,
+    incidents: Option<Spanned<String>>,
     incident_pattern: Option<Spanned<String>>,
-    deploys: Option<String>,
-    failure: Option<FailureMode>,
+    deploys: Option<Spanned<String>>,
+    failure: Option<FailureSignals>,
+    non_production: Option<Vec<Spanned<String>>>,
     no_cache: Option<bool>,
     churn: Option<bool>,
     color: Option<ColorChoice>,
@@ -100,7 +122,7 @@ struct RawFile {
     component_depth: Option<Spanned<usize>>,
     lookback_days: Option<u32>,
     window_days: Option<Spanned<u32>>,
-    check: Option<CheckThresholds>,
+    check: Option<RawCheck>,
     streams: Option<Spanned<BTreeMap<String, RawStream>>>,
 }
 
@@ -128,7 +150,9 @@ pub struct FileConfig {
     pub incident_pattern: Option<String>,
     /// Resolved against the file's directory.
     pub deploys: Option<PathBuf>,
-    pub failure: Option<FailureMode>,
+    pub failure: Option<FailureSignals>,
+    /// Replaces the default non-production paths.
+    pub non_production: Option<Vec<String>>,
     pub no_cache: Option<bool>,
     pub churn: Option<bool>,
     pub color: Option<ColorChoice>,
@@ -137,6 +161,8 @@ pub struct FileConfig {
     pub lookback_days: Option<u32>,
     pub window_days: Option<u32>,
     pub check: CheckThresholds,
+    /// `[check] branches`: the branches whose pushes `hook run --enforce` gates (globs).
+    pub release_branches: Option<Vec<String>>,
     /// `[streams.NAME] paths`, checked.
     pub streams: BTreeMap<String, Vec<String>>,
 }
@@ -146,43 +172,36 @@ impl FileConfig {
     /// bare repository). `None` when there is no such file.
     pub fn load(root: &Path) -> Result<Option<Self>> {
         let path = root.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Self::parse(&path, &text).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::UnreadableFile {
-                path,
-                message: e.to_string(),
-            }),
+        if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        {
+            return Ok(None);
         }
+        let named_by = crate::input::NamedBy::Repository { root };
+        let text = crate::input::read_text(&path, named_by, crate::input::MAX_CONFIG_BYTES)?;
+        Self::parse(&path, &text).map(Some)
     }
 
     /// Parses and checks the text of a config file; errors name `path` and the line.
     pub fn parse(path: &Path, text: &str) -> Result<Self> {
+        Self::parse_shown(path, path, text)
+    }
+
+    /// As [`FileConfig::parse`] for a file at `path` whose errors name it `shown` (a file
+    /// read from a revision: `main:.git-cadence.toml`).
+    pub fn parse_shown(path: &Path, shown: &Path, text: &str) -> Result<Self> {
         let raw: RawFile = toml::from_str(text).map_err(|e| Error::BadFileLine {
-            path: path.to_path_buf(),
+            path: shown.to_path_buf(),
             line: e.span().map_or(1, |s| line_of(text, s.start)),
             message: e.message().trim_end().to_string(),
         })?;
         let bad = |span: Range<usize>, key: &str, message: String| Error::BadFileLine {
-            path: path.to_path_buf(),
+            path: shown.to_path_buf(),
             line: line_of(text, span.start),
             message: format!("{key}: {message}"),
         };
         let dir = path.parent().unwrap_or(Path::new("."));
 
-        for (key, what, value) in [
-            ("tag_pattern", "tag", &raw.tag_pattern),
-            ("incident_pattern", "incident", &raw.incident_pattern),
-        ] {
-            if let Some(v) = value {
-                let compiled = if what == "incident" {
-                    crate::config::compile_incident_pattern(v.get_ref())
-                } else {
-                    compile(what, v.get_ref())
-                };
-                compiled.map_err(|e| bad(v.span(), key, e.to_string()))?;
-            }
-        }
+        check_patterns(&raw, &bad)?;
         let date = |key: &str,
                     v: &Option<Spanned<DateValue>>,
                     end: bool|
@@ -203,35 +222,42 @@ impl FileConfig {
         };
         let since = date("since", &raw.since, false)?;
         let until = date("until", &raw.until, true)?;
-        let mut exclude = Vec::new();
-        for glob in raw.exclude.unwrap_or_default() {
-            globset::Glob::new(glob.get_ref())
-                .map_err(|e| bad(glob.span(), "exclude", format!("bad glob: {e}")))?;
-            exclude.push(glob.into_inner());
-        }
-        if let Some(d) = &raw.component_depth {
-            if *d.get_ref() == 0 {
-                return Err(bad(
-                    d.span(),
-                    "component_depth",
-                    "must be at least 1".into(),
-                ));
+        let exclude = globs(raw.exclude.unwrap_or_default(), |span, e| {
+            bad(span, "exclude", format!("bad glob: {e}"))
+        })?;
+        let non_production = raw
+            .non_production
+            .map(|list| non_production_list(list, &bad))
+            .transpose()?;
+        for (key, value) in [("deploys", &raw.deploys), ("incidents", &raw.incidents)] {
+            if let Some(v) = value {
+                crate::input::check_relative(v.get_ref()).map_err(|m| bad(v.span(), key, m))?;
             }
         }
-        if let Some(w) = &raw.window_days {
-            if *w.get_ref() == 0 {
-                return Err(bad(w.span(), "window_days", "must be at least 1".into()));
+        let depth = raw
+            .component_depth
+            .as_ref()
+            .map(|d| (d.span(), *d.get_ref() as u64));
+        let window = raw
+            .window_days
+            .as_ref()
+            .map(|w| (w.span(), u64::from(*w.get_ref())));
+        for (key, value) in [("component_depth", depth), ("window_days", window)] {
+            if let Some((span, 0)) = value {
+                return Err(bad(span, key, "must be at least 1".into()));
             }
         }
-        let mut streams = BTreeMap::new();
-        if let Some(raw_streams) = raw.streams {
-            let span = raw_streams.span();
-            for (name, stream) in raw_streams.into_inner() {
-                PathScope::new(&name, &stream.paths)
-                    .map_err(|e| bad(span.clone(), "streams", e.to_string()))?;
-                streams.insert(name, stream.paths);
-            }
-        }
+        let check = raw.check.unwrap_or_default();
+        let thresholds = check.thresholds();
+        let release_branches = check
+            .branches
+            .map(|list| {
+                globs(list, |span, e| {
+                    bad(span, "branches", format!("bad glob: {e}"))
+                })
+            })
+            .transpose()?;
+        let streams = stream_paths(raw.streams, |span, e| bad(span, "streams", e))?;
         Ok(Self {
             path: path.to_path_buf(),
             format: raw.format,
@@ -241,10 +267,11 @@ impl FileConfig {
             until,
             exclude,
             include_all: raw.include_all,
-            incidents: raw.incidents.map(|p| dir.join(p)),
+            incidents: raw.incidents.map(|p| dir.join(p.into_inner())),
             incident_pattern: raw.incident_pattern.map(Spanned::into_inner),
-            deploys: raw.deploys.map(|p| dir.join(p)),
+            deploys: raw.deploys.map(|p| dir.join(p.into_inner())),
             failure: raw.failure,
+            non_production,
             no_cache: raw.no_cache,
             churn: raw.churn,
             color: raw.color,
@@ -252,7 +279,8 @@ impl FileConfig {
             component_depth: raw.component_depth.map(Spanned::into_inner),
             lookback_days: raw.lookback_days,
             window_days: raw.window_days.map(Spanned::into_inner),
-            check: raw.check.unwrap_or_default(),
+            check: thresholds,
+            release_branches,
             streams,
         })
     }
@@ -280,6 +308,11 @@ impl FileConfig {
         args.churn |= self.churn.unwrap_or(false);
         args.color = args.color.or(self.color);
         args.quiet |= self.quiet.unwrap_or(false);
+        args.component_depth = args
+            .component_depth
+            .or(self.component_depth.map(|d| d as u32));
+        args.lookback_days = args.lookback_days.or(self.lookback_days);
+        args.window_days = args.window_days.or(self.window_days);
         args
     }
 }
@@ -291,16 +324,18 @@ impl Config {
         let Some(file) = file else {
             return Self::from_args(&args);
         };
+        let root = file.path.parent().map(Path::to_path_buf);
+        let deploys_from_file = args.deploys.is_none() && file.deploys.is_some();
+        let incidents_from_file = args.incidents.is_none() && file.incidents.is_some();
         let mut config = Self::from_args(&file.fill(args))?;
-        // No flag sets these: the file decides.
-        if let Some(d) = file.component_depth {
-            config.component_depth = d;
+        if deploys_from_file {
+            config.deploys_confined_to.clone_from(&root);
         }
-        if let Some(d) = file.lookback_days {
-            config.lookback_days = d;
+        if incidents_from_file {
+            config.incidents_confined_to = root;
         }
-        if let Some(d) = file.window_days {
-            config.window_days = d;
+        if let Some(list) = &file.non_production {
+            config.non_production = NonProduction::new(list)?;
         }
         for (name, paths) in &file.streams {
             if !config.streams.contains_key(name) {
@@ -311,6 +346,67 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+/// `[streams.NAME] paths`, each list checked; `bad` words the error.
+fn stream_paths(
+    raw: Option<Spanned<BTreeMap<String, RawStream>>>,
+    bad: impl Fn(Range<usize>, String) -> Error,
+) -> Result<BTreeMap<String, Vec<String>>> {
+    let mut streams = BTreeMap::new();
+    if let Some(raw) = raw {
+        let span = raw.span();
+        for (name, stream) in raw.into_inner() {
+            PathScope::new(&name, &stream.paths).map_err(|e| bad(span.clone(), e.to_string()))?;
+            streams.insert(name, stream.paths);
+        }
+    }
+    Ok(streams)
+}
+
+/// Checks that each string is a glob; `bad` words the error for the first that is not.
+fn globs(
+    list: Vec<Spanned<String>>,
+    bad: impl Fn(Range<usize>, globset::Error) -> Error,
+) -> Result<Vec<String>> {
+    list.into_iter()
+        .map(|g| match globset::Glob::new(g.get_ref()) {
+            Ok(_) => Ok(g.into_inner()),
+            Err(e) => Err(bad(g.span(), e)),
+        })
+        .collect()
+}
+
+/// The tag and incident patterns compile (an error names the line).
+fn check_patterns(raw: &RawFile, bad: &dyn Fn(Range<usize>, &str, String) -> Error) -> Result<()> {
+    for (key, what, value) in [
+        ("tag_pattern", "tag", &raw.tag_pattern),
+        ("incident_pattern", "incident", &raw.incident_pattern),
+    ] {
+        if let Some(v) = value {
+            let compiled = if what == "incident" {
+                crate::config::compile_incident_pattern(v.get_ref())
+            } else {
+                compile(what, v.get_ref())
+            };
+            compiled.map_err(|e| bad(v.span(), key, e.to_string()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The `non_production` entries, each checked (a bad glob names its line).
+fn non_production_list(
+    list: Vec<Spanned<String>>,
+    bad: &dyn Fn(Range<usize>, &str, String) -> Error,
+) -> Result<Vec<String>> {
+    list.into_iter()
+        .map(|entry| {
+            NonProduction::new(std::slice::from_ref(entry.get_ref()))
+                .map_err(|e| bad(entry.span(), "non_production", e.to_string()))?;
+            Ok(entry.into_inner())
+        })
+        .collect()
 }
 
 /// The 1-based line of byte offset `offset` in `text`.
@@ -348,6 +444,7 @@ incidents = "ops/incidents.csv"
 incident_pattern = "SEV-[0-9]"
 deploys = "deploys.csv"
 failure = "incident-linked"
+non_production = ["bench/", "*.snap"]
 no_cache = true
 churn = true
 color = "never"
@@ -360,6 +457,7 @@ window_days = 30
 max_unreleased_lines = 5000
 max_unreleased_commits = 50
 max_unreleased_days = 14
+branches = ["main", "release/*"]
 "#,
         )
         .expect("valid file");
@@ -374,12 +472,20 @@ max_unreleased_days = 14
         assert_eq!(c.exclude, ["docs/**", "*.snap"]);
         assert_eq!(c.incidents, Some(PathBuf::from("/repo/ops/incidents.csv")));
         assert_eq!(c.deploys, Some(PathBuf::from("/repo/deploys.csv")));
-        assert_eq!(c.failure, Some(FailureMode::IncidentLinked));
+        assert_eq!(c.failure, FailureSignals::parse("incident-linked").ok());
+        assert_eq!(
+            c.non_production,
+            Some(vec!["bench/".to_string(), "*.snap".to_string()])
+        );
         assert_eq!(c.color, Some(ColorChoice::Never));
         assert_eq!(c.churn, Some(true));
         assert_eq!(c.component_depth, Some(3));
         assert_eq!(c.lookback_days, Some(90));
         assert_eq!(c.window_days, Some(30));
+        assert_eq!(
+            c.release_branches.as_deref(),
+            Some(&["main".to_string(), "release/*".to_string()][..])
+        );
         assert_eq!(
             c.check,
             CheckThresholds {
@@ -408,6 +514,8 @@ max_unreleased_days = 14
     fn bad_values_name_the_key_and_line() {
         let e = err("\nfailure = \"sometimes\"\n");
         assert!(e.contains(":2:") && e.contains("sometimes"), "{e}");
+        let e = err("\n\nnon_production = [\"ok/\", \"[\"]\n");
+        assert!(e.contains(":3:") && e.contains("non_production"), "{e}");
         let e = err("\n\ntag_pattern = '(unclosed'\n");
         assert!(e.contains(":3:") && e.contains("tag_pattern"), "{e}");
         let e = err("since = \"last week\"\n");
@@ -446,20 +554,20 @@ max_unreleased_days = 14
         assert!(!config.tag_pattern_is_default);
         assert!(config.tag_pattern.is_match("r1.2"));
         assert_eq!(config.component_depth, 1);
-        assert_eq!(config.failure, FailureMode::IncidentLinked);
+        assert_eq!(config.failure.to_string(), "incident-linked");
         assert_eq!(config.incidents, None);
 
         let args = SharedArgs {
             tag_pattern: Some("^x(?P<version>\\d+\\.\\d+)$".into()),
             format: Some(Format::Csv),
-            failure: Some(FailureMode::Any),
+            failure: Some(FailureSignals::default()),
             ..SharedArgs::default()
         };
         let config = Config::resolve(args, Some(&file)).expect("resolves");
         assert!(config.tag_pattern.is_match("x1.2"));
         assert!(!config.tag_pattern.is_match("r1.2"));
         assert_eq!(config.format, Format::Csv);
-        assert_eq!(config.failure, FailureMode::Any);
+        assert_eq!(config.failure, FailureSignals::default());
     }
 
     #[test]
@@ -516,5 +624,44 @@ max_unreleased_days = 14
         assert_eq!(t.max_unreleased_lines, Some(99));
         assert_eq!(t.max_unreleased_commits, Some(5));
         assert_eq!(t.max_unreleased_days, None);
+    }
+
+    // Reported: `deploys = "/home/…/.env"` in a pull request's config read a file outside
+    // the repository and echoed its first line.
+    #[test]
+    fn a_config_naming_a_file_outside_the_repository_is_refused() {
+        let e = err("\ndeploys = \"/home/me/.env\"\n");
+        assert!(
+            e.contains(":2:") && e.contains("deploys") && e.contains("absolute"),
+            "{e}"
+        );
+        let e = err("incidents = \"../../../etc/passwd\"\n");
+        assert!(
+            e.contains(":1:") && e.contains("incidents") && e.contains("leaves"),
+            "{e}"
+        );
+        let c = parse("deploys = \"ops/../deploys.csv\"\n").expect("inside");
+        let config = Config::resolve(SharedArgs::default(), Some(&c)).expect("resolves");
+        assert_eq!(
+            config.deploys_confined_to.as_deref(),
+            Some(Path::new("/repo"))
+        );
+        // A flag names files anywhere, and is not confined.
+        let args = SharedArgs {
+            deploys: Some(PathBuf::from("/elsewhere/d.csv")),
+            ..SharedArgs::default()
+        };
+        let config = Config::resolve(args, Some(&c)).expect("resolves");
+        assert_eq!(config.deploys_confined_to, None);
+    }
+
+    // Reported: `.git-cadence.toml` a symlink to /dev/zero was OOM-killed at 24 GB.
+    #[cfg(unix)]
+    #[test]
+    fn a_config_file_that_is_a_symlink_out_of_the_repository_is_not_read() {
+        let repo = tempfile::tempdir().expect("tempdir");
+        std::os::unix::fs::symlink("/dev/zero", repo.path().join(FILE_NAME)).expect("symlink");
+        let e = FileConfig::load(repo.path()).expect_err("refused");
+        assert!(e.to_string().contains("outside the repository"), "{e}");
     }
 }

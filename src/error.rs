@@ -68,6 +68,16 @@ pub enum Error {
     #[error("git error while {context}: {message}")]
     Git { context: String, message: String },
 
+    #[error(
+        "commit {commit} has a tree more than {max} directories deep (at {at}), deeper than \
+         git allows; git-cadence stops rather than walk it"
+    )]
+    TreeTooDeep {
+        commit: String,
+        max: usize,
+        at: String,
+    },
+
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
 }

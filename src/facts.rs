@@ -66,6 +66,21 @@ impl serde::Serialize for CommitId {
     }
 }
 
+/// In JSON a commit id is its 40 lowercase hex digits.
+impl schemars::JsonSchema for CommitId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CommitId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9a-f]{40}$",
+            "description": "A full commit id: 40 lowercase hex digits."
+        })
+    }
+}
+
 /// Index of a commit in [`History::commits`].
 pub type CommitIdx = u32;
 
@@ -223,4 +238,28 @@ pub struct WorkspacePackage {
     pub name: String,
     /// Its directory from the root, with a trailing `/`.
     pub dir: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diff_touches_paths_when_it_changes_or_leaves_out_a_file() {
+        assert!(!DiffStats::default().touches_anything());
+        // A mode-only change: a file, no lines.
+        let mode_only = DiffStats {
+            files_changed: 1,
+            ..DiffStats::default()
+        };
+        assert!(mode_only.touches_anything());
+        // Only a lock file of the stream changed: left out of the size, but the commit
+        // still touched the stream's paths.
+        let lock_only = DiffStats {
+            excluded_files: 1,
+            excluded_lines: 3,
+            ..DiffStats::default()
+        };
+        assert!(lock_only.touches_anything());
+    }
 }

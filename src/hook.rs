@@ -14,12 +14,10 @@
 //! does it exit 1, when a `check` threshold (`[check]` in `.git-cadence.toml`) is exceeded.
 
 use std::fmt::Write as _;
-use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use crate::cli::{HookAction, SharedArgs};
 use crate::error::{Error, Result};
-use crate::facts::CommitId;
 use crate::report::escape::terminal_text;
 use crate::Outcome;
 
@@ -51,32 +49,17 @@ pub fn run(shared: SharedArgs, action: HookAction, now: i64) -> Result<Outcome> 
             let dir = hooks_dir(&shared, &name, force, enforce)?;
             let exe = std::env::current_exe().ok();
             let message = install::install(&dir, &name, force, enforce, exe.as_deref())?;
-            eprintln!("git-cadence: {}", terminal_text(&message));
+            crate::stderr_line(&format!("git-cadence: {}", terminal_text(&message)));
             Ok(Outcome::Success)
         }
         HookAction::Uninstall { name, force } => {
             let dir = crate::git::Repo::discover(crate::config::one_repo(&shared)?.as_deref())?
                 .hooks_dir()?;
             let message = install::uninstall(&dir, &name, force)?;
-            eprintln!("git-cadence: {}", terminal_text(&message));
+            crate::stderr_line(&format!("git-cadence: {}", terminal_text(&message)));
             Ok(Outcome::Success)
         }
-        HookAction::Run {
-            enforce,
-            stdin_refs,
-            hook_args: _,
-        } => {
-            let refs = if stdin_refs && !std::io::stdin().is_terminal() {
-                std::io::stdin()
-                    .lock()
-                    .lines()
-                    .map_while(std::io::Result::ok)
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            Ok(run_hook(shared, enforce, &refs, now))
-        }
+        HookAction::Run(args) => Ok(crate::commands::hook_run::run(shared, &args, now)),
     }
 }
 
@@ -194,83 +177,6 @@ pub fn wrapper(name: &str, enforce: bool, exe: Option<&Path>) -> String {
     s
 }
 
-/// The commit a push describes: the first branch pushed (pre-push's stdin lines are
-/// `<local ref> <local sha> <remote ref> <remote sha>`), if any; deletions are skipped.
-#[must_use]
-pub fn pushed_commit(lines: &[String]) -> Option<CommitId> {
-    lines.iter().find_map(|line| {
-        let mut parts = line.split_whitespace();
-        let (local_ref, local_sha) = (parts.next()?, parts.next()?);
-        if !local_ref.starts_with("refs/heads/") {
-            return None;
-        }
-        CommitId::from_hex(local_sha).filter(|id| id.0 != [0; 20])
-    })
-}
-
-/// What `hook run` does: one line to stderr, never an error exit unless `enforce` and a
-/// threshold is exceeded.
-fn run_hook(shared: SharedArgs, enforce: bool, refs: &[String], now: i64) -> Outcome {
-    match hook_line(shared, refs, now) {
-        Ok((line, exceeded)) => {
-            eprintln!("{line}");
-            if enforce && exceeded {
-                Outcome::ThresholdExceeded
-            } else {
-                Outcome::Success
-            }
-        }
-        Err(e) => {
-            let first = e.to_string();
-            let first = first.lines().next().unwrap_or_default();
-            eprintln!(
-                "git-cadence: warning: {} (the hook goes on)",
-                terminal_text(first)
-            );
-            Outcome::Success
-        }
-    }
-}
-
-/// The hook's line and whether a `[check]` threshold is exceeded.
-fn hook_line(shared: SharedArgs, refs: &[String], now: i64) -> Result<(String, bool)> {
-    use crate::commands::{batch, check};
-    let (repo, config, file) = crate::commands::load(shared)?;
-    let head = match pushed_commit(refs)
-        .filter(|id| repo.repo.find_commit(crate::git::to_oid(*id)).is_ok())
-    {
-        Some(id) => id,
-        None => match repo.head()? {
-            Some(id) => id,
-            None => return Ok(("git-cadence: no commits yet".into(), false)),
-        },
-    };
-    let (unreleased, _warnings) = batch::measure(&repo, &config, head, now)?;
-    let mut line = format!(
-        "git-cadence: {}",
-        batch::summary_line(&unreleased, terminal_text, str::to_string)
-    );
-    let limits = check::limits(
-        &unreleased,
-        check::thresholds(file.as_ref(), crate::cli::CheckArgs::default()),
-    );
-    let over: Vec<String> = limits
-        .iter()
-        .filter(|l| l.exceeded)
-        .map(|l| {
-            format!(
-                "{} {}",
-                l.threshold.trim_start_matches("max_unreleased_"),
-                l.max
-            )
-        })
-        .collect();
-    if !over.is_empty() {
-        let _ = write!(line, " — over the check limit ({})", over.join(", "));
-    }
-    Ok((line, !over.is_empty()))
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -294,19 +200,5 @@ mod tests {
         );
         let w = wrapper("pre-commit", false, None);
         assert!(!w.contains("cat >"), "no stdin capture for pre-commit: {w}");
-    }
-
-    #[test]
-    fn the_pushed_branch_is_read_from_stdin() {
-        let a = "a".repeat(40);
-        let zero = "0".repeat(40);
-        let lines = vec![
-            format!("refs/tags/v1.0 {a} refs/tags/v1.0 {zero}"),
-            format!("refs/heads/gone {zero} refs/heads/gone {a}"),
-            format!("refs/heads/main {a} refs/heads/main {zero}"),
-        ];
-        assert_eq!(pushed_commit(&lines), CommitId::from_hex(&a));
-        assert_eq!(pushed_commit(&lines[..2]), None);
-        assert_eq!(pushed_commit(&["garbage".to_string()]), None);
     }
 }

@@ -1,12 +1,14 @@
 //! Reads the incidents file (`--incidents FILE`): CSV with a header `id,opened,resolved[,commits]`,
 //! or JSON (an array of objects, or one object per line) with `id`, `opened`, `resolved` and
-//! optional `commits`. Reverts that name an incident id, or whose sha (or reverted commit's sha)
+//! optional `commits` and `stream`. Reverts that name an incident id, or whose sha (or reverted commit's sha)
 //! an incident lists, are incident-linked (PRODUCT.md, "Reverts and incidents").
 //!
 //! Times are RFC 3339 or `YYYY-MM-DD` (UTC; `opened` at the start of that day, `resolved` at its
 //! end). `resolved` may be empty (CSV) or `null`/absent (JSON) for an incident still open.
 //! Commits are shas, full or abbreviated (4 to 40 hex digits), separated by spaces or `;` in
-//! CSV, a JSON array of strings or such a string in JSON. Ids must be unique.
+//! CSV, a JSON array of strings or such a string in JSON. Ids must be unique. `stream` names
+//! the release stream the incident happened in (for an incident that lists no commits, in a
+//! repository with several streams).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -15,6 +17,7 @@ use serde_json::Value;
 
 use crate::config::parse_date;
 use crate::error::{Error, Result};
+use crate::input::excerpt;
 
 /// One incident.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +29,8 @@ pub struct Incident {
     pub resolved: Option<i64>,
     /// Lowercase hex shas or sha prefixes of the commits the incident names.
     pub commits: Vec<String>,
+    /// The release stream it happened in (optional `stream` column); an empty value is none.
+    pub stream: Option<String>,
 }
 
 /// Every incident of the file, in file order.
@@ -43,15 +48,8 @@ impl Incidents {
 }
 
 /// Reads and parses an incidents file.
-pub fn read_incidents(path: &Path) -> Result<Incidents> {
-    let bytes = std::fs::read(path).map_err(|e| Error::UnreadableFile {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| Error::UnreadableFile {
-        path: path.to_path_buf(),
-        message: format!("not UTF-8 text ({e}); save the incidents file as UTF-8"),
-    })?;
+pub fn read_incidents(path: &Path, named_by: crate::input::NamedBy) -> Result<Incidents> {
+    let text = crate::input::read_text(path, named_by, crate::input::MAX_DATA_BYTES)?;
     parse_incidents(path, &text)
 }
 
@@ -76,7 +74,7 @@ pub fn parse_incidents(path: &Path, text: &str) -> Result<Incidents> {
                 line,
                 format!(
                     "incident id `{}` appears twice; ids must be unique",
-                    incident.id
+                    excerpt(&incident.id)
                 ),
             ));
         }
@@ -99,6 +97,7 @@ struct RawRow {
     opened: Option<String>,
     resolved: Option<String>,
     commits: Vec<String>,
+    stream: Option<String>,
 }
 
 impl RawRow {
@@ -112,58 +111,70 @@ impl RawRow {
             .opened
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| format!("incident {id}: missing `opened` time"))?;
-        let opened = parse_date("opened", &opened_text, false)
-            .map_err(|_| format!("incident {id}: `opened` is `{opened_text}`, not a date; use YYYY-MM-DD or RFC 3339"))?;
+            .ok_or_else(|| format!("incident {}: missing `opened` time", excerpt(&id)))?;
+        let shown = excerpt(&id);
+        let opened = parse_date("opened", &opened_text, false).map_err(|_| {
+            format!(
+                "incident {shown}: `opened` is `{}`, not a date; use YYYY-MM-DD or RFC 3339",
+                excerpt(&opened_text)
+            )
+        })?;
         let resolved = match self.resolved.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(t) => Some(parse_date("resolved", t, true).map_err(|_| {
-                format!("incident {id}: `resolved` is `{t}`, not a date; use YYYY-MM-DD or RFC 3339, or leave it empty while open")
+                format!("incident {shown}: `resolved` is `{}`, not a date; use YYYY-MM-DD or RFC 3339, or leave it empty while open", excerpt(t))
             })?),
         };
         if let Some(r) = resolved {
             if r < opened {
                 return Err(format!(
-                    "incident {id}: resolved ({}) before opened ({opened_text})",
-                    self.resolved.unwrap_or_default().trim()
+                    "incident {shown}: resolved ({}) before opened ({})",
+                    excerpt(self.resolved.unwrap_or_default().trim()),
+                    excerpt(&opened_text)
                 ));
             }
         }
         let mut commits = Vec::new();
         for c in &self.commits {
-            for sha in c.split([' ', ';', ',', '\t']).filter(|s| !s.is_empty()) {
+            for sha in c
+                .split(|ch: char| ch.is_whitespace() || ch == ';' || ch == ',')
+                .filter(|s| !s.is_empty())
+            {
                 if !(4..=40).contains(&sha.len()) || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
                     return Err(format!(
-                        "incident {id}: `{sha}` is not a commit sha (4 to 40 hex digits)"
+                        "incident {shown}: `{}` is not a commit sha (4 to 40 hex digits)",
+                        excerpt(sha)
                     ));
                 }
                 commits.push(sha.to_ascii_lowercase());
             }
         }
+        let stream = self
+            .stream
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
         Ok(Incident {
             id,
             opened,
             resolved,
             commits,
+            stream,
         })
     }
 }
 
+/// The CSV form, read by the `csv` crate (RFC 4180: a quoted field may hold commas and line
+/// breaks); each row keeps the line it starts on.
 fn csv_rows(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    let Some((hline, header)) = lines.next() else {
-        return Ok(Vec::new());
+    use crate::deploys::{csv_reader, Lines};
+    let lines = Lines::new(text);
+    let mut records = csv_reader(text).into_records();
+    let header = match records.next() {
+        None => return Ok(Vec::new()),
+        Some(r) => r.map_err(|e| bad(path, lines.of_error(&e), e.to_string()))?,
     };
-    let header = split_csv(header).map_err(|m| bad(path, hline, m))?;
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-    };
+    let hline = lines.of_record(&header);
+    let col = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
     let (Some(id), Some(opened), Some(resolved)) = (col("id"), col("opened"), col("resolved"))
     else {
         return Err(bad(
@@ -173,21 +184,23 @@ fn csv_rows(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
         ));
     };
     let commits = col("commits");
+    let stream = col("stream");
     let mut rows = Vec::new();
-    for (n, line) in lines {
-        let fields = split_csv(line).map_err(|m| bad(path, n, m))?;
-        if fields.len() > header.len() {
+    for record in records {
+        let record = record.map_err(|e| bad(path, lines.of_error(&e), e.to_string()))?;
+        let n = lines.of_record(&record);
+        if record.len() > header.len() {
             return Err(bad(
                 path,
                 n,
                 format!(
                     "{} fields but the header has {}; quote a field that contains a comma",
-                    fields.len(),
+                    record.len(),
                     header.len()
                 ),
             ));
         }
-        let get = |i: usize| fields.get(i).cloned();
+        let get = |i: usize| record.get(i).map(str::to_string);
         rows.push((
             n,
             RawRow {
@@ -195,46 +208,11 @@ fn csv_rows(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
                 opened: get(opened),
                 resolved: get(resolved),
                 commits: commits.and_then(get).into_iter().collect(),
+                stream: stream.and_then(get),
             },
         ));
     }
     Ok(rows)
-}
-
-/// Splits one CSV line: fields separated by commas, optionally in double quotes (`""` is a quote).
-fn split_csv(line: &str) -> std::result::Result<Vec<String>, String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut was_quoted = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted => {
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                    field.push('"');
-                } else {
-                    quoted = false;
-                }
-            }
-            '"' if field.trim().is_empty() && !was_quoted => {
-                field.clear();
-                quoted = true;
-                was_quoted = true;
-            }
-            ',' if !quoted => {
-                fields.push(std::mem::take(&mut field));
-                was_quoted = false;
-            }
-            _ => field.push(c),
-        }
-    }
-    if quoted {
-        return Err("a quoted field is not closed".to_string());
-    }
-    fields.push(field);
-    Ok(fields)
 }
 
 fn json_lines(path: &Path, text: &str) -> Result<Vec<(usize, RawRow)>> {
@@ -344,6 +322,7 @@ fn json_row(value: &Value) -> std::result::Result<RawRow, String> {
         opened: text("opened")?,
         resolved: text("resolved")?,
         commits,
+        stream: text("stream")?,
     })
 }
 
@@ -388,6 +367,18 @@ mod tests {
             Some(1_709_251_200 + 86_400 + 86_399)
         );
         assert!(inc.incidents[2].commits.is_empty());
+        assert_eq!(inc.incidents[2].stream, None);
+    }
+
+    #[test]
+    fn an_optional_stream_column_or_key() {
+        let inc = parse("id,opened,resolved,stream\nA,2024-01-02,,tokio\nB,2024-01-03,, \n")
+            .expect("parses");
+        assert_eq!(inc.incidents[0].stream.as_deref(), Some("tokio"));
+        assert_eq!(inc.incidents[1].stream, None, "an empty stream is none");
+        let json = parse("{\"id\": \"C\", \"opened\": \"2024-01-02\", \"stream\": \"cli\"}\n")
+            .expect("parses");
+        assert_eq!(json.incidents[0].stream.as_deref(), Some("cli"));
     }
 
     #[test]
@@ -441,7 +432,26 @@ mod tests {
     #[test]
     fn empty_file_is_no_incidents_and_missing_file_is_unreadable() {
         assert!(parse("").expect("empty").is_empty());
-        let e = read_incidents(Path::new("/nonexistent/incidents.csv")).expect_err("missing");
+        let e = read_incidents(
+            Path::new("/nonexistent/incidents.csv"),
+            crate::input::NamedBy::Flag,
+        )
+        .expect_err("missing");
         assert!(matches!(e, Error::UnreadableFile { .. }));
+    }
+
+    // Reported: valid CSV (a quoted field with a newline) was rejected.
+    #[test]
+    fn a_quoted_newline_or_comma_is_valid_csv() {
+        let inc = parse(
+            "id,opened,resolved,commits,summary\n\"INC-1\",2024-01-02,,abc1234,\"db down,\nagain\"\nINC-2,2024-01-03,,,x\nINC-3,bad,,,x\n",
+        )
+        .expect_err("line 5 is bad");
+        assert_eq!(line_of(&inc), Some(5));
+        let inc = parse(
+            "id,opened,resolved,commits\n\n# note\n\"INC-1\",2024-01-02,,\"abc1234,\ndef5678\"\nINC-2,2024-01-02,2023-01-01\n",
+        )
+        .expect_err("INC-2 is resolved before it opened");
+        assert_eq!(line_of(&inc), Some(6));
     }
 }

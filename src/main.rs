@@ -2,14 +2,18 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 fn main() -> ExitCode {
-    let cli = git_cadence::cli::Cli::parse();
+    let matches = git_cadence::cli::command().get_matches();
+    let cli = match git_cadence::cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match git_cadence::run(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
-            eprintln!("git-cadence: error: {err}");
+            git_cadence::stderr_line(&format!("git-cadence: error: {err}"));
             ExitCode::from(err.exit_code())
         }
     }

@@ -3,24 +3,24 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::releases::{
-    place_releases, release_points, sort_release_order, ReleasePoint, ReleaseSet,
-};
+use crate::analysis::releases::{place_releases, release_points, ReleasePoint, ReleaseSet};
 use crate::analysis::{self, reverts, Facts};
 use crate::config::Config;
 use crate::error::Result;
+
 use crate::exclude::SizeRules;
-use crate::facts::{CommitIdx, DiffStats, History, Warning};
+use crate::facts::{CommitId, CommitIdx, DiffStats, History, Warning};
 use crate::git::diff::DiffRequest;
 use crate::git::{self, Repo};
-use crate::report::model::Report;
+use crate::report::escape::terminal_text;
+use crate::report::model::{Report, StreamListing};
 
 /// Analyses the opened repository as of `now` (seconds).
 pub fn analyse(repo: &Repo, config: &Config, now: i64) -> Result<Report> {
     let facts = read_facts(repo, config)?;
     let mut report = analysis::analyse(&facts, config, now);
     // Analysis decides; the report words the decision.
-    report.summary.headline = crate::report::headline::headline(&report.summary.size_vs_failure);
+    report.summary.headline = crate::report::headline::headline(&report.summary);
     if let Some(u) = &report.unmatched_tags {
         report
             .warnings
@@ -60,32 +60,13 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
     )?;
     warnings.extend(diff_warnings);
 
-    let incidents = match &config.incidents {
-        Some(path) => crate::incidents::read_incidents(path)?,
-        None => crate::incidents::Incidents::default(),
-    };
-    let bar = crate::progress::bar(git::inverse::work(&history), "reverts", config.quiet);
-    let digest_cache = cache.as_deref().map(git::cache::digest_cache_path);
-    let digests = git::inverse::change_digests_with_trees(
-        &repo.git_dir,
-        &history,
-        Some(&trees),
-        digest_cache.as_deref(),
-        &bar,
-    )?;
-    bar.finish_and_clear();
-    let pairs = reverts::inverse_pairs(&history, &digests);
-    let revert_analysis = reverts::analyse_reverts(
-        &history,
-        &releases,
-        &pairs,
-        &incidents,
-        &config.incident_pattern,
-        config.failure,
+    let (revert_analysis, reverted_paths) =
+        read_failures(repo, config, &history, &trees, &releases, cache.as_deref())?;
+    warnings.extend(revert_analysis.warnings.iter().cloned().map(Warning));
+    let workspace_packages = workspace_packages(
+        repo,
+        releases.releases.iter().map(|r| r.point.commit).chain(head),
     );
-    let reverted = analysis::reverted_by_post_release(&revert_analysis, &history);
-    let reverted_paths = git::paths::changed_paths(&repo.git_dir, &reverted)?;
-    let workspace_packages = workspace_packages(repo, head, &releases);
 
     Ok(Facts {
         path: repo.display_path.display().to_string(),
@@ -103,6 +84,53 @@ pub fn read_facts(repo: &Repo, config: &Config) -> Result<Facts> {
         incidents_file: config.incidents.as_ref().map(|p| p.display().to_string()),
         warnings,
     })
+}
+
+/// Reverts, fixes and incidents and what they did to the releases, with the paths changed by
+/// the commits they undo, name or list (read from git between the two analysis stages).
+fn read_failures(
+    repo: &Repo,
+    config: &Config,
+    history: &crate::facts::History,
+    trees: &git::history::RootTrees,
+    releases: &crate::analysis::releases::ReleaseSet,
+    cache: Option<&std::path::Path>,
+) -> Result<(reverts::RevertAnalysis, HashMap<CommitId, Vec<String>>)> {
+    let incidents = match &config.incidents {
+        Some(path) => crate::incidents::read_incidents(path, config.incidents_named_by())?,
+        None => crate::incidents::Incidents::default(),
+    };
+    let bar = crate::progress::bar(git::inverse::work(history), "reverts", config.quiet);
+    let digest_cache = cache.map(git::cache::digest_cache_path);
+    let digests = git::inverse::change_digests_with_trees(
+        &repo.git_dir,
+        history,
+        Some(trees),
+        digest_cache.as_deref(),
+        &bar,
+    )?;
+    bar.finish_and_clear();
+    let pairs = reverts::inverse_pairs(history, &digests);
+    let remedies = reverts::find_remedies(
+        history,
+        releases,
+        &pairs,
+        &incidents,
+        &config.incident_pattern,
+    );
+    let paths = git::paths::changed_paths(&repo.git_dir, &remedies.commits_needing_paths(history))?;
+    let analysis = reverts::analyse_reverts(
+        history,
+        releases,
+        &remedies,
+        &incidents,
+        &paths,
+        reverts::FailureRules {
+            signals: config.failure,
+            non_production: &config.non_production,
+        },
+    );
+    Ok((analysis, paths))
 }
 
 /// Diffs to measure, in groups that share size rules: group 0 counts the whole tree, and
@@ -247,15 +275,14 @@ fn measure_releases(
     Ok((sizes, config.churn.then_some(churn), warnings))
 }
 
-/// The workspace packages declared at HEAD or at any release, each (name, directory) once:
-/// a package that moved (`ignore/`, later `crates/ignore/`) shows both directories.
+/// The workspace packages declared at any of `commits` (HEAD and the releases), each (name,
+/// directory) once: a package that moved (`ignore/`, later `crates/ignore/`) shows both
+/// directories.
 fn workspace_packages(
     repo: &Repo,
-    head: Option<crate::facts::CommitId>,
-    releases: &ReleaseSet,
+    commits: impl Iterator<Item = crate::facts::CommitId>,
 ) -> Vec<crate::facts::WorkspacePackage> {
-    let mut commits: Vec<_> = releases.releases.iter().map(|r| r.point.commit).collect();
-    commits.extend(head);
+    let mut commits: Vec<_> = commits.collect();
     commits.sort();
     commits.dedup();
     let mut all: Vec<_> = commits
@@ -265,6 +292,31 @@ fn workspace_packages(
     all.sort_by(|a, b| (&a.name, &a.dir).cmp(&(&b.name, &b.dir)));
     all.dedup();
     all
+}
+
+/// What `releases --streams` shows: the streams the pattern selects, with their release
+/// counts, paths and suggested paths, and the tags it leaves out — read without measuring
+/// anything. Also the warnings reading them gave.
+pub fn list_streams(repo: &Repo, config: &Config) -> Result<(StreamListing, Vec<Warning>)> {
+    let read = release_points_of(repo, config)?;
+    let mut warnings = read.warnings;
+    warnings.extend(unknown_bound_streams(config, &read.points));
+    let head = repo.head()?;
+    let packages = workspace_packages(repo, read.points.iter().map(|p| p.commit).chain(head));
+    let unmatched_tags = analysis::unmatched::unmatched_tags(&read.unselected);
+    if let Some(u) = &unmatched_tags {
+        warnings.push(Warning(crate::report::streams::unmatched_warning(u)));
+    }
+    let listing = StreamListing {
+        schema_version: crate::report::model::SCHEMA_VERSION,
+        repository: crate::report::model::RepositoryInfo {
+            path: repo.display_path.display().to_string(),
+            head,
+        },
+        streams: analysis::stream_paths(&read.points, config, &packages),
+        unmatched_tags,
+    };
+    Ok((listing, warnings))
 }
 
 /// The release points of a repository, with what reading them found.
@@ -282,7 +334,7 @@ pub struct ReleasePoints {
 pub fn release_points_of(repo: &Repo, config: &Config) -> Result<ReleasePoints> {
     if let Some(path) = &config.deploys {
         return Ok(ReleasePoints {
-            points: deploy_points(repo, path)?,
+            points: deploy_points(repo, path, config.deploys_named_by())?,
             ..ReleasePoints::default()
         });
     }
@@ -312,13 +364,14 @@ fn unknown_bound_streams(config: &Config, points: &[ReleasePoint]) -> Vec<Warnin
                     if s.is_empty() {
                         "(unprefixed)".to_string()
                     } else {
-                        format!("`{s}`")
+                        format!("`{}`", terminal_text(s))
                     }
                 })
                 .collect();
             Warning(format!(
-                "stream `{name}` is bound to paths, but no release belongs to it (the \
+                "stream `{}` is bound to paths, but no release belongs to it (the \
                  release streams are: {}{})",
+                terminal_text(name),
                 if streams.is_empty() {
                     "none".to_string()
                 } else {
@@ -331,8 +384,12 @@ fn unknown_bound_streams(config: &Config, points: &[ReleasePoint]) -> Vec<Warnin
 }
 
 /// Deploys from a file, resolved to commits, as release points in release order.
-pub fn deploy_points(repo: &Repo, path: &std::path::Path) -> Result<Vec<ReleasePoint>> {
-    let deploys = crate::deploys::read(path)?;
+pub fn deploy_points(
+    repo: &Repo,
+    path: &std::path::Path,
+    named_by: crate::input::NamedBy,
+) -> Result<Vec<ReleasePoint>> {
+    let deploys = crate::deploys::read(path, named_by)?;
     let mut points: Vec<ReleasePoint> = Vec::new();
     let mut seen: std::collections::HashMap<(String, crate::facts::CommitId), usize> =
         std::collections::HashMap::new();
@@ -365,7 +422,9 @@ pub fn deploy_points(repo: &Repo, path: &std::path::Path) -> Result<Vec<ReleaseP
             time: d.time,
         });
     }
-    sort_release_order(&mut points);
+    // By time only, and stably: deploys at one time keep the file's order (never the short
+    // sha's); `place_releases` then puts an ancestor first.
+    points.sort_by_key(|p| p.time);
     Ok(points)
 }
 
@@ -375,6 +434,6 @@ pub fn print_warnings(warnings: &[String], quiet: bool) {
         return;
     }
     for w in warnings {
-        eprintln!("git-cadence: warning: {w}");
+        crate::stderr_line(&format!("git-cadence: warning: {w}"));
     }
 }

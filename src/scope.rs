@@ -18,6 +18,7 @@ use globset::GlobMatcher;
 
 use crate::error::{Error, Result};
 use crate::exclude::{build_glob, prefixes, Fnv};
+use crate::report::escape::terminal_text;
 
 /// The paths one stream owns.
 #[derive(Clone)]
@@ -56,9 +57,10 @@ impl PathScope {
             path_globs: Vec::new(),
         };
         for raw in paths {
+            // Repository text (a config file's) reaches the terminal: no control characters.
             let bad = |message: &str| Error::BadValue {
-                what: format!("the paths of stream `{stream}`"),
-                message: format!("`{raw}`: {message}"),
+                what: format!("the paths of stream `{}`", terminal_text(stream)),
+                message: format!("`{}`: {message}", terminal_text(raw)),
             };
             let path = raw.trim_start_matches("./").trim_start_matches('/');
             let trimmed = path.trim_end_matches('/');
@@ -86,7 +88,7 @@ impl PathScope {
         }
         if scope.given.is_empty() {
             return Err(Error::BadValue {
-                what: format!("the paths of stream `{stream}`"),
+                what: format!("the paths of stream `{}`", terminal_text(stream)),
                 message: "no paths given".to_string(),
             });
         }
@@ -212,6 +214,8 @@ mod tests {
             assert!(text.contains(&format!("`{bad}`")), "{text}");
         }
         assert!(PathScope::new("cli", &[]).is_err());
+        let err = PathScope::new("c\x1b[2Jli", &["\x1b]0;x\x07/..".to_string()]).expect_err("..");
+        assert!(!err.to_string().contains('\x1b'), "{err}");
         // A leading `./` or `/` is the root.
         assert!(scope(&["./cli/"]).contains("cli/main.rs"));
         assert!(scope(&["/cli/"]).contains("cli/main.rs"));

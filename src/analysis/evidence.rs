@@ -17,7 +17,7 @@ use super::stats::{mann_whitney, median_i64, risk_ratio, size_quartiles, spearma
 /// Fewer measured releases than this, and the headline says there is not enough evidence.
 pub const MIN_RELEASES: usize = 8;
 /// Fewer failed releases than this, and the headline says there is not enough evidence.
-pub const MIN_FAILURES: usize = 3;
+pub const MIN_FAILURES: usize = 5;
 /// Significance level of the Mann–Whitney test behind the verdict.
 pub const ALPHA: f64 = 0.05;
 
@@ -28,8 +28,10 @@ pub struct ReleaseEvidence {
     /// Size against the previous release: lines added + deleted.
     pub lines_changed: u64,
     pub failed: bool,
-    /// Time to restore, seconds, for a failed release.
+    /// Time to restore (from an incident), seconds, for a failed release.
     pub time_to_restore: Option<i64>,
+    /// Time to remedy (until a release carried the revert or fix), seconds.
+    pub time_to_remedy: Option<i64>,
     /// Commits this release shipped first.
     pub commits: u64,
     /// How many of those commits post-release reverts undid.
@@ -44,7 +46,10 @@ pub struct ReleaseEvidence {
 /// do), numbered 1 (smallest) to 4; `per_commit_revert_rate` has one entry per listed quartile.
 /// The risk ratio compares quartile 4 with quartile 1 and needs all four.
 #[must_use]
-pub fn size_vs_failure(rows: &[ReleaseEvidence]) -> SizeVsFailure {
+///
+/// `failures_visible` is false when the history offers none of the failure signals looked
+/// for: then the verdict is `insufficient_evidence` whatever the numbers.
+pub fn size_vs_failure(rows: &[ReleaseEvidence], failures_visible: bool) -> SizeVsFailure {
     let sizes: Vec<u64> = rows.iter().map(|r| r.lines_changed).collect();
     let assigned = size_quartiles(&sizes);
     let mut quartiles = Vec::new();
@@ -73,14 +78,14 @@ pub fn size_vs_failure(rows: &[ReleaseEvidence]) -> SizeVsFailure {
     let mw = mann_whitney(&failed_sizes, &clean_sizes);
     let all_sizes: Vec<f64> = sizes.iter().map(|&s| s as f64).collect();
     let failed01: Vec<f64> = rows.iter().map(|r| f64::from(u8::from(r.failed))).collect();
-    let (restore_sizes, restore_times): (Vec<f64>, Vec<f64>) = rows
-        .iter()
-        .filter(|r| r.failed)
-        .filter_map(|r| {
-            r.time_to_restore
-                .map(|t| (r.lines_changed as f64, t as f64))
-        })
-        .unzip();
+    let clock_vs_size = |clock: fn(&ReleaseEvidence) -> Option<i64>| {
+        let (sizes, times): (Vec<f64>, Vec<f64>) = rows
+            .iter()
+            .filter(|r| r.failed)
+            .filter_map(|r| clock(r).map(|t| (r.lines_changed as f64, t as f64)))
+            .unzip();
+        spearman(&sizes, &times)
+    };
     let rr = match (quartiles.first(), quartiles.get(3)) {
         (Some(small), Some(large)) => {
             risk_ratio(large.failed, large.releases, small.failed, small.releases)
@@ -90,13 +95,13 @@ pub fn size_vs_failure(rows: &[ReleaseEvidence]) -> SizeVsFailure {
 
     let failures = failed_sizes.len();
     let verdict = match mw {
-        Some(mw) if rows.len() >= MIN_RELEASES && failures >= MIN_FAILURES => {
+        Some(mw) if failures_visible && rows.len() >= MIN_RELEASES && failures >= MIN_FAILURES => {
             if mw.p_value < ALPHA && mw.auc > 0.5 {
                 Verdict::BiggerRiskier
             } else if mw.p_value < ALPHA && mw.auc < 0.5 {
                 Verdict::SmallerRiskier
             } else {
-                Verdict::NotRiskier
+                Verdict::NoClearDifference
             }
         }
         _ => Verdict::InsufficientEvidence,
@@ -104,26 +109,49 @@ pub fn size_vs_failure(rows: &[ReleaseEvidence]) -> SizeVsFailure {
 
     SizeVsFailure {
         per_commit_revert_rate: quartiles.iter().map(per_commit_rate).collect(),
+        peak_quartile: peak_quartile(&quartiles),
         quartiles,
         auc: mw.map(|m| m.auc),
         p_value: mw.map(|m| m.p_value),
         spearman_rho: spearman(&all_sizes, &failed01),
         risk_ratio: rr.map(|r| r.ratio),
         risk_ratio_ci95: rr.map(|r| r.ci95),
-        restore_vs_size_rho: spearman(&restore_sizes, &restore_times),
+        risk_ratio_corrected: rr.is_some_and(|r| r.corrected),
+        restore_vs_size_rho: clock_vs_size(|r| r.time_to_restore),
+        remedy_vs_size_rho: clock_vs_size(|r| r.time_to_remedy),
         verdict,
     }
+}
+
+/// The middle quartile where failures gather, if they do: with all four quartiles, the one
+/// with the highest failure rate when that is Q2 or Q3, strictly above both Q1 and Q4, and it
+/// holds at least half of the failures.
+fn peak_quartile(quartiles: &[Quartile]) -> Option<u8> {
+    if quartiles.len() != 4 {
+        return None;
+    }
+    let rate = |q: &Quartile| q.failure_rate.unwrap_or(0.0);
+    let failures: u64 = quartiles.iter().map(|q| q.failed).sum();
+    let peak = quartiles[1..3]
+        .iter()
+        .max_by(|a, b| rate(a).total_cmp(&rate(b)))?;
+    let ends = rate(&quartiles[0]).max(rate(&quartiles[3]));
+    (rate(peak) > ends && peak.failed * 2 >= failures && failures > 0).then_some(peak.quartile)
 }
 
 fn quartile(number: u8, members: &[&ReleaseEvidence]) -> Option<Quartile> {
     let min_lines = members.iter().map(|r| r.lines_changed).min()?;
     let max_lines = members.iter().map(|r| r.lines_changed).max()?;
     let failed = members.iter().filter(|r| r.failed).count() as u64;
-    let restore: Vec<i64> = members
-        .iter()
-        .filter(|r| r.failed)
-        .filter_map(|r| r.time_to_restore)
-        .collect();
+    let clock = |f: fn(&ReleaseEvidence) -> Option<i64>| -> Vec<i64> {
+        members
+            .iter()
+            .filter(|r| r.failed)
+            .filter_map(|r| f(r))
+            .collect()
+    };
+    let restore = clock(|r| r.time_to_restore);
+    let remedy = clock(|r| r.time_to_remedy);
     Some(Quartile {
         quartile: number,
         min_lines,
@@ -133,6 +161,8 @@ fn quartile(number: u8, members: &[&ReleaseEvidence]) -> Option<Quartile> {
         failure_rate: Some(failed as f64 / members.len() as f64),
         time_to_restore_median_seconds: median_i64(&restore),
         restored: restore.len() as u64,
+        time_to_remedy_median_seconds: median_i64(&remedy),
+        remedied: remedy.len() as u64,
         commits: members.iter().map(|r| r.commits).sum(),
         reverted_commits: members.iter().map(|r| r.reverted_commits).sum(),
     })
@@ -163,6 +193,8 @@ mod tests {
                     lines_changed: s,
                     failed: f,
                     time_to_restore: if f { ttr(i, s) } else { None },
+                    // The same clock twice: each is pinned on its own in the quartiles.
+                    time_to_remedy: if f { ttr(i, s) } else { None },
                     commits: commits(s),
                     reverted_commits: if f { reverted(i) } else { 0 },
                 }
@@ -178,8 +210,16 @@ mod tests {
     }
 
     fn finding(rows: &[ReleaseEvidence]) -> Worded {
-        let size_vs_failure = size_vs_failure(rows);
-        let headline = crate::report::headline::headline(&size_vs_failure);
+        let size_vs_failure = size_vs_failure(rows, true);
+        let looked_for = ["fix".to_string(), "incident".into(), "revert".into()];
+        let headline = crate::report::headline::sentence(
+            &size_vs_failure,
+            &crate::report::headline::Signals {
+                looked_for: &looked_for,
+                seen: &looked_for[2..],
+                incident_linked_only: false,
+            },
+        );
         Worded {
             size_vs_failure,
             headline,
@@ -265,7 +305,7 @@ mod tests {
             f.headline,
             "The largest quarter of releases (1,800–15,000 changed lines) failed 4.0× as often \
              as the smallest (5–120 lines): 67% vs 17% (95% CI 0.61–26; AUC 0.83, p = 0.010; \
-             24 releases, 8 failed); per commit they were not riskier (2% vs 7.7% of commits \
+             24 releases, 8 had a revert, fix or incident after shipping); per commit they were not riskier (2% vs 7.7% of commits \
              reverted), so the difference comes from the number of commits big releases hold."
         );
     }
@@ -303,7 +343,7 @@ mod tests {
             f.headline,
             "The largest quarter of releases (130–160 changed lines) failed 4.0× as often as \
              the smallest (10–40 lines): 100% vs 25% (95% CI 0.73–22; AUC 0.87, p = 0.015; \
-             16 releases, 7 failed); per commit too (25% vs 6.2% of commits reverted)."
+             16 releases, 7 had a revert, fix or incident after shipping); per commit too (25% vs 6.2% of commits reverted)."
         );
     }
 
@@ -326,14 +366,17 @@ mod tests {
         assert_eq!(
             f.headline,
             "The largest quarter of releases (100–120 changed lines) failed in 100% of cases and \
-             the smallest (10–30 lines) never did (AUC 1.00, p = 0.0058; 12 releases, 5 failed); \
+             the smallest (10–30 lines) never did (no failures in Q1 (n = 3); corrected risk \
+             ratio 7.0 (95% CI 0.51–96); AUC 1.00, p = 0.0058; 12 releases, 5 had a revert, fix \
+             or incident after shipping); \
              per commit too (33% vs 0% of commits reverted)."
         );
     }
 
-    // "== evidence B" of scripts/reference_stats.py (scipy 1.17.1).
+    // "== evidence B" of scripts/reference_stats.py (scipy 1.17.1). Four failures: every number
+    // is computed, but the verdict needs five.
     #[test]
-    fn not_riskier_says_so() {
+    fn four_failures_are_not_enough_evidence() {
         let sizes = [
             700, 100, 1200, 300, 500, 900, 200, 1100, 800, 400, 1000, 600,
         ];
@@ -345,7 +388,7 @@ mod tests {
             |i, _| Some(3600 * (i as i64 + 1)),
         ));
         let s = &f.size_vs_failure;
-        assert_eq!(s.verdict, Verdict::NotRiskier);
+        assert_eq!(s.verdict, Verdict::InsufficientEvidence);
         assert_close!(s.auc, 0.5);
         assert_close!(s.p_value, 1.0);
         assert_close!(s.spearman_rho, 0.0);
@@ -363,9 +406,8 @@ mod tests {
         );
         assert_eq!(
             f.headline,
-            "In this repository, release size does not predict failure: the largest quarter of \
-             releases (1,000–1,200 changed lines) failed in 33% of cases and the smallest \
-             (100–300 lines) in 33% (AUC 0.50, p = 1.0; 12 releases, 4 failed)."
+            "Not enough evidence to relate release size to failure: only 4 of 12 releases had a \
+             revert, fix or incident after shipping (at least 5 failures are needed)."
         );
     }
 
@@ -396,7 +438,9 @@ mod tests {
             f.headline,
             "In this repository, small releases fail more often than big ones: the smallest \
              quarter of releases (10–30 changed lines) failed in 100% of cases and the largest \
-             (100–120 lines) never did (AUC 0.00, p = 0.0058; 12 releases, 5 failed)."
+             (100–120 lines) never did (no failures in Q4 (n = 3); corrected risk ratio 0.14 \
+             (95% CI 0.010–2.0); AUC 0.00, p = 0.0058; 12 releases, 5 had a revert, fix or \
+             incident after shipping)."
         );
     }
 
@@ -428,7 +472,127 @@ mod tests {
             "In this repository, small releases fail more often than big ones: the smallest \
              quarter of releases (100–400 changed lines) failed 4.0× as often as the largest \
              (1,300–1,600 lines): 100% vs 25% (95% CI 0.73–22; AUC 0.17, p = 0.034; \
-             16 releases, 6 failed)."
+             16 releases, 6 had a revert, fix or incident after shipping)."
+        );
+    }
+
+    /// Dataset F, G or H of `scripts/reference_stats.py`: sizes 100 to 1,600 in release order,
+    /// the sizes in `failed` failed.
+    fn hundreds(failed: &[u64]) -> Vec<ReleaseEvidence> {
+        let sizes: Vec<u64> = (1..=16).map(|i| i * 100).collect();
+        rows(
+            &sizes,
+            |_, s| failed.contains(&s),
+            |_| 2,
+            |_| 1,
+            |_, _| None,
+        )
+    }
+
+    // "== evidence F" of scripts/reference_stats.py (scipy 1.17.1): the bug report's "release
+    // size does not predict failure" becomes "no clear difference" with the interval.
+    #[test]
+    fn a_null_result_with_enough_failures_is_no_clear_difference() {
+        let f = finding(&hundreds(&[100, 400, 700, 1000, 1300, 1600]));
+        let s = &f.size_vs_failure;
+        assert_eq!(s.verdict, Verdict::NoClearDifference);
+        assert_close!(s.auc, 0.5);
+        assert_close!(s.p_value, 1.0);
+        assert_close!(s.risk_ratio, 1.0);
+        let ci = s.risk_ratio_ci95.expect("defined");
+        assert_close!(Some(ci[0]), 0.250_097_653_259_906_35);
+        assert_close!(Some(ci[1]), 3.998_438_157_917_381_6);
+        assert!(!s.risk_ratio_corrected);
+        assert_eq!(s.peak_quartile, None);
+        assert_eq!(
+            f.headline,
+            "No clear difference between big and small releases at this sample size: the \
+             largest quarter of releases (1,300–1,600 changed lines) failed in 50% of cases and \
+             the smallest (100–400 lines) in 50% (risk ratio 1.0 (95% CI 0.25–4.0); AUC 0.50, \
+             p = 1.0; 16 releases, 6 had a revert, fix or incident after shipping)."
+        );
+        assert!(!f.headline.contains("does not predict"));
+    }
+
+    // "== evidence G" of scripts/reference_stats.py (scipy 1.17.1): 4 of 5 failures in Q3, as
+    // on tokio's crate stream (7 of 8 in Q3), where the headline compared Q4 with Q1.
+    #[test]
+    fn failures_gathered_in_a_middle_quartile_are_named() {
+        let f = finding(&hundreds(&[300, 900, 1000, 1100, 1200]));
+        let s = &f.size_vs_failure;
+        assert_eq!(s.verdict, Verdict::NoClearDifference);
+        assert_close!(s.auc, 0.545_454_545_454_545_4);
+        assert_close!(s.p_value, 0.820_753_087_882_978_6);
+        assert_eq!(s.peak_quartile, Some(3));
+        assert!(s.risk_ratio_corrected);
+        assert_close!(s.risk_ratio, 0.333_333_333_333_333_37);
+        let ci = s.risk_ratio_ci95.expect("defined");
+        assert_close!(Some(ci[0]), 0.017_432_362_885_002_09);
+        assert_close!(Some(ci[1]), 6.373_841_104_851_336);
+        assert_eq!(
+            f.headline,
+            "No clear difference between big and small releases at this sample size: failures \
+             gathered in the third quarter of sizes (900–1,200 lines), where 100% of releases \
+             failed (4 of 4), against 25% of the smallest and 0% of the largest (largest vs \
+             smallest quarter: no failures in Q4 (n = 4); corrected risk ratio 0.33 (95% CI \
+             0.017–6.4); AUC 0.55, p = 0.82; 16 releases, 5 had a revert, fix or incident after \
+             shipping)."
+        );
+    }
+
+    // "== evidence H" of scripts/reference_stats.py (scipy 1.17.1): the bug report's "9.00 (95%
+    // CI 0.49–164.76)" as if 9× were a finding; a zero cell is said in words.
+    #[test]
+    fn a_zero_cell_is_said_in_words() {
+        let f = finding(&hundreds(&[500, 800, 1000, 1400, 1600]));
+        let s = &f.size_vs_failure;
+        assert_eq!(s.verdict, Verdict::NoClearDifference);
+        assert_close!(s.auc, 0.690_909_090_909_090_9);
+        assert_close!(s.p_value, 0.257_263_655_331_300_24);
+        assert_close!(s.risk_ratio, 5.0);
+        let ci = s.risk_ratio_ci95.expect("defined");
+        assert_close!(Some(ci[0]), 0.312_744_180_830_561_77);
+        assert_close!(Some(ci[1]), 79.937_538_513_448_71);
+        assert!(s.risk_ratio_corrected);
+        assert_eq!(s.peak_quartile, None, "Q2 is not above Q4");
+        assert_eq!(
+            f.headline,
+            "No clear difference between big and small releases at this sample size: the \
+             largest quarter of releases (1,300–1,600 changed lines) failed in 50% of cases and \
+             the smallest (100–400 lines) in 0% (no failures in Q1 (n = 4); corrected risk \
+             ratio 5.0 (95% CI 0.31–80); AUC 0.69, p = 0.26; 16 releases, 5 had a revert, fix \
+             or incident after shipping)."
+        );
+    }
+
+    #[test]
+    fn failures_that_cannot_be_seen_are_not_evidence() {
+        let rows = hundreds(&[]);
+        let s = size_vs_failure(&rows, false);
+        assert_eq!(s.verdict, Verdict::InsufficientEvidence);
+        let looked_for = ["fix".to_string(), "incident".into(), "revert".into()];
+        let headline = crate::report::headline::sentence(
+            &s,
+            &crate::report::headline::Signals {
+                looked_for: &looked_for,
+                seen: &[],
+                incident_linked_only: false,
+            },
+        );
+        assert_eq!(
+            headline,
+            "Failures cannot be seen in this repository (no revert, no Fixes: trailer and no \
+             incidents file), so release size cannot be related to failure."
+        );
+        // Enough failures but invisible signals cannot happen; the flag alone decides.
+        let many = hundreds(&[100, 400, 700, 1000, 1300, 1600]);
+        assert_eq!(
+            size_vs_failure(&many, false).verdict,
+            Verdict::InsufficientEvidence
+        );
+        assert_eq!(
+            size_vs_failure(&many, true).verdict,
+            Verdict::NoClearDifference
         );
     }
 
@@ -449,8 +613,8 @@ mod tests {
         assert_eq!(
             f.headline,
             "Not enough evidence to relate release size to failure: only 5 releases have a \
-             previous release to compare with (at least 8 are needed), and only 1 of them \
-             failed (at least 3 failures are needed)."
+             previous release to compare with (at least 8 are needed), and only 1 of them had a \
+             revert, fix or incident after shipping (at least 5 failures are needed)."
         );
 
         let one = rows(&[10], |_, _| true, |_| 1, |_| 1, |_, _| Some(1));
@@ -461,31 +625,45 @@ mod tests {
         assert_eq!(
             f.headline,
             "Not enough evidence to relate release size to failure: only 1 release has a \
-             previous release to compare with (at least 8 are needed), and only 1 of them \
-             failed (at least 3 failures are needed)."
+             previous release to compare with (at least 8 are needed), and only 1 of them had a \
+             revert, fix or incident after shipping (at least 5 failures are needed)."
         );
 
         let many: Vec<u64> = (1..=2_000).collect();
-        let f = finding(&rows(&many, |i, _| i < 2, |_| 1, |_| 1, |_, _| Some(1)));
+        // The bug report: fzf's 3 failures of 171 releases read "release size does not
+        // predict failure" (AUC 0.54, p = 0.81). Three failures are not evidence either way.
+        let f = finding(&rows(&many, |i, _| i < 3, |_| 1, |_| 1, |_, _| Some(1)));
+        assert_eq!(f.size_vs_failure.verdict, Verdict::InsufficientEvidence);
+        assert!(
+            f.size_vs_failure.auc.is_some(),
+            "the numbers are still computed"
+        );
         assert_eq!(
             f.headline,
-            "Not enough evidence to relate release size to failure: only 2 of 2,000 releases \
-             failed (at least 3 failures are needed)."
+            "Not enough evidence to relate release size to failure: only 3 of 2,000 releases \
+             had a revert, fix or incident after shipping (at least 5 failures are needed)."
+        );
+        let f = finding(&rows(&many, |i, _| i < 5, |_| 1, |_| 1, |_, _| Some(1)));
+        assert_ne!(
+            f.size_vs_failure.verdict,
+            Verdict::InsufficientEvidence,
+            "five failures are enough"
         );
         let f = finding(&rows(&many[..9], |_, _| false, |_| 1, |_| 1, |_, _| None));
         assert_eq!(f.size_vs_failure.spearman_rho, None);
         assert_eq!(f.size_vs_failure.risk_ratio, None);
         assert_eq!(
             f.headline,
-            "Not enough evidence to relate release size to failure: none of 9 releases failed \
-             (at least 3 failures are needed)."
+            "Not enough evidence to relate release size to failure: none of 9 releases had a \
+             revert, fix or incident after shipping (at least 5 failures are needed)."
         );
         let f = finding(&rows(&many[..9], |_, _| true, |_| 1, |_| 1, |_, _| None));
         assert_eq!(f.size_vs_failure.verdict, Verdict::InsufficientEvidence);
         assert_eq!(
             f.headline,
-            "Not enough evidence to relate release size to failure: all 9 releases failed, so \
-             there is no clean release to compare with."
+            "Not enough evidence to relate release size to failure: all 9 releases had a \
+             revert, fix or incident after shipping, so there is no clean release to compare \
+             with."
         );
         let f = finding(&[]);
         assert!(f.size_vs_failure.quartiles.is_empty());

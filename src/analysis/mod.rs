@@ -6,23 +6,24 @@ pub mod releases;
 pub mod repeats;
 pub mod reverts;
 pub mod stats;
+pub mod ties;
 pub mod unmatched;
+pub mod yearly;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::cli::FailureMode;
 use crate::config::Config;
 use crate::facts::{CommitId, DiffStats, History, Warning};
 use crate::report::model::{
-    Excluded, ReleaseRow, Report, RepositoryInfo, RevertKind, RevertRow, Settings, SizeVsFailure,
-    StreamSummary, Summary, SCHEMA_VERSION,
+    Excluded, FixRow, IncidentRow, ReleaseRow, RepeatIncidents, Report, RepositoryInfo,
+    RevertCounts, RevertRow, Settings, SizeVsFailure, StreamSummary, Summary, SCHEMA_VERSION,
 };
 
 use cadence::{to_time, Beat};
 use evidence::{size_vs_failure, ReleaseEvidence};
 use releases::ReleaseSet;
 use repeats::RevertIncident;
-use reverts::RevertAnalysis;
+use reverts::{RevertAnalysis, Signal};
 use stats::{median_i64, percentile_i64};
 
 /// Everything read from the repository that the analysis needs.
@@ -44,7 +45,8 @@ pub struct Facts {
     pub from_deploys: bool,
     /// Reverts, fixes and what they did to each release.
     pub reverts: RevertAnalysis,
-    /// Paths changed by each commit that a post-release revert undid (repeat incidents).
+    /// Paths changed by each commit that a failure event undoes, names or lists (against its
+    /// first parent): production paths and repeat-failure footprints.
     pub reverted_paths: HashMap<CommitId, Vec<String>>,
     /// Names of the tags the release pattern did not select.
     pub unmatched_tags: Vec<String>,
@@ -69,11 +71,21 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
             excluded.lines += size.excluded_lines;
         }
     }
-    let mut reverts = facts.reverts.reverts.clone();
-    let repeats = repeat_incidents(&mut reverts, facts, config);
+    let mut lists = Lists {
+        reverts: facts.reverts.reverts.clone(),
+        fixes: facts.reverts.fixes.clone(),
+        incidents: facts.reverts.incidents.clone(),
+    };
+    let repeats = repeat_failures(&mut lists, facts, config);
     let listed: Vec<&ReleaseRow> = rows.iter().filter(|r| r.in_window).collect();
     let end = config.until.map_or(now, |u| u.min(now));
     let mut summary = summarise(&listed, end, config.window_days);
+    let seen = signals_seen(
+        config,
+        &facts.reverts.counts,
+        facts.incidents_file.is_some(),
+    );
+    let visible = !seen.is_empty();
     let evidence: Vec<ReleaseEvidence> = rows
         .iter()
         .zip(&facts.reverts.per_release)
@@ -84,22 +96,39 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
                 lines_changed: r.lines_changed?,
                 failed: r.failed,
                 time_to_restore: r.time_to_restore_seconds,
+                time_to_remedy: r.time_to_remedy_seconds,
                 commits: r.commits,
                 reverted_commits: hit.reverted_commits,
             })
         })
         .collect();
-    summary.size_vs_failure = size_vs_failure(&evidence);
+    summary.size_vs_failure = size_vs_failure(&evidence, visible);
     summary.repeat_incidents = repeats;
     summary.revert_counts = facts.reverts.counts.clone();
-    // Over the listed releases that have a previous release, as PRODUCT.md defines it.
-    summary.change_failure_rate =
-        reverts::change_failure_rate(listed.iter().map(|r| (r.previous.is_some(), r.failed)));
-    let restores: Vec<i64> = listed
+    summary.failure_signals = config
+        .failure
+        .names()
         .iter()
-        .filter_map(|r| r.time_to_restore_seconds)
+        .map(ToString::to_string)
         .collect();
-    summary.time_to_restore_median_seconds = median_i64(&restores);
+    summary.failure_signals_seen = seen;
+    summary.incident_linked_only = config.failure.incident_linked;
+    // Over the listed releases that have a previous release, as PRODUCT.md defines it; when
+    // failures cannot be seen there is no rate to give (never "0%").
+    let measured: Vec<&&ReleaseRow> = listed.iter().filter(|r| r.previous.is_some()).collect();
+    summary.releases_with_previous = measured.len() as u64;
+    summary.failed_releases = measured.iter().filter(|r| r.failed).count() as u64;
+    summary.change_failure_rate = if visible {
+        reverts::change_failure_rate(listed.iter().map(|r| (r.previous.is_some(), r.failed)))
+    } else {
+        None
+    };
+    let clock = |f: fn(&ReleaseRow) -> Option<i64>| {
+        let values: Vec<i64> = listed.iter().filter_map(|r| f(r)).collect();
+        median_i64(&values)
+    };
+    summary.time_to_restore_median_seconds = clock(|r| r.time_to_restore_seconds);
+    summary.time_to_remedy_median_seconds = clock(|r| r.time_to_remedy_seconds);
     let mut settings = settings(config, facts.from_deploys);
     settings.incidents.clone_from(&facts.incidents_file);
     Report {
@@ -111,23 +140,32 @@ pub fn analyse(facts: &Facts, config: &Config, now: i64) -> Report {
         generated_at: to_time(now),
         settings,
         releases: rows.into_iter().filter(|r| r.in_window).collect(),
-        reverts,
-        fixes: facts.reverts.fixes.clone(),
+        reverts: lists.reverts,
+        fixes: lists.fixes,
+        incidents: lists.incidents,
         summary,
         excluded,
         warnings: facts.warnings.iter().map(ToString::to_string).collect(),
         unmatched_tags: unmatched::unmatched_tags(&facts.unmatched_tags),
-        streams: stream_paths(facts, config),
+        streams: stream_paths(
+            facts.releases.releases.iter().map(|r| &r.point),
+            config,
+            &facts.workspace_packages,
+        ),
     }
 }
 
 /// Every release stream with its releases in the window, its paths, and — when it is not
 /// bound — the directories a workspace package of its name had at HEAD or at a release.
-fn stream_paths(facts: &Facts, config: &Config) -> Vec<crate::report::model::StreamPaths> {
+pub fn stream_paths<'a>(
+    points: impl IntoIterator<Item = &'a releases::ReleasePoint>,
+    config: &Config,
+    packages: &[crate::facts::WorkspacePackage],
+) -> Vec<crate::report::model::StreamPaths> {
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-    for r in &facts.releases.releases {
-        let n = counts.entry(r.point.stream.as_str()).or_default();
-        *n += u64::from(config.in_window(r.point.time));
+    for p in points {
+        let n = counts.entry(p.stream.as_str()).or_default();
+        *n += u64::from(config.in_window(p.time));
     }
     counts
         .into_iter()
@@ -138,8 +176,7 @@ fn stream_paths(facts: &Facts, config: &Config) -> Vec<crate::report::model::Str
                 .map(|s| s.paths().to_vec())
                 .unwrap_or_default();
             let suggested_paths = if paths.is_empty() && !stream.is_empty() {
-                facts
-                    .workspace_packages
+                packages
                     .iter()
                     .filter(|p| p.name == stream)
                     .map(|p| p.dir.clone())
@@ -157,62 +194,115 @@ fn stream_paths(facts: &Facts, config: &Config) -> Vec<crate::report::model::Str
         .collect()
 }
 
-/// Footprints and repeat flags of post-release reverts (cherry-picked copies are the same
-/// incident as their original and are left out), written into the revert rows.
-fn repeat_incidents(
-    reverts: &mut [RevertRow],
-    facts: &Facts,
-    config: &Config,
-) -> crate::report::model::RepeatIncidents {
-    // A revert that no release answers for (it undid only commits outside every bound
-    // stream's paths) is not a failure event, so it has no footprint either.
-    let charged: HashSet<CommitId> = facts
+/// The revert, fix and incident rows of the report.
+struct Lists {
+    reverts: Vec<RevertRow>,
+    fixes: Vec<FixRow>,
+    incidents: Vec<IncidentRow>,
+}
+
+/// The failure signals looked for that this history offers: a revert (an incident-linked one
+/// under `incident-linked`), a `Fixes:` trailer (likewise), an incidents file. Sorted.
+fn signals_seen(config: &Config, counts: &RevertCounts, incidents_file: bool) -> Vec<String> {
+    let f = config.failure;
+    let (reverts, fixes) = if f.incident_linked {
+        (counts.incident_linked, counts.fixes_incident_linked)
+    } else {
+        (counts.total, counts.fixes)
+    };
+    [
+        (f.fix && fixes > 0, "fix"),
+        (f.incident && incidents_file, "incident"),
+        (f.revert && reverts > 0, "revert"),
+    ]
+    .into_iter()
+    .filter(|(seen, _)| *seen)
+    .map(|(_, name)| name.to_string())
+    .collect()
+}
+
+/// Footprints and repeat flags of the counted failure events (a cherry-picked revert is the
+/// same failure as its original and is left out; an incident that lists no commit has no
+/// footprint and is left out), on production paths only, written into the rows.
+fn repeat_failures(lists: &mut Lists, facts: &Facts, config: &Config) -> RepeatIncidents {
+    let chosen: Vec<&reverts::FailureEvent> = facts
         .reverts
-        .per_release
+        .events
         .iter()
-        .flat_map(|p| p.reverts.iter().copied())
+        // A counted event that no release answers for (it undid only commits outside every
+        // bound stream's paths) is no failure, so it has no footprint either.
+        .filter(|e| e.counts && e.hit && !e.cherry_pick && !e.targets.is_empty())
         .collect();
-    let chosen: Vec<usize> = (0..reverts.len())
-        .filter(|&i| {
-            reverts[i].kind == RevertKind::PostRelease
-                && reverts[i].cherry_pick_of.is_none()
-                && charged.contains(&reverts[i].commit)
+    let history = &facts.history;
+    let events: Vec<RevertIncident> = chosen
+        .iter()
+        .map(|e| {
+            let targets: Vec<CommitId> = e
+                .targets
+                .iter()
+                .map(|&t| history.commits[t as usize].id)
+                .collect();
+            RevertIncident {
+                commit: e
+                    .remedy
+                    .map_or(targets[0], |c| history.commits[c as usize].id),
+                time: e.at,
+                reverted: targets,
+            }
         })
         .collect();
-    let incidents: Vec<RevertIncident> = chosen
+    let production: HashMap<CommitId, Vec<String>> = facts
+        .reverted_paths
         .iter()
-        .map(|&i| RevertIncident {
-            commit: reverts[i].commit,
-            time: reverts[i].time.timestamp(),
-            reverted: reverts[i].reverted.clone(),
+        .map(|(id, paths)| {
+            let kept = paths
+                .iter()
+                .filter(|p| !config.non_production.matches(p))
+                .cloned()
+                .collect();
+            (*id, kept)
         })
         .collect();
     let found = repeats::repeat_incidents(
-        &incidents,
-        &facts.reverted_paths,
+        &events,
+        &production,
         config.component_depth,
         config.lookback_days,
     );
-    for (&i, footprint) in chosen.iter().zip(found.incidents) {
-        reverts[i].components = footprint.components;
-        reverts[i].repeat = footprint.repeat;
+    for (e, footprint) in chosen.iter().zip(found.incidents) {
+        let (components, repeat) = match e.signal {
+            Signal::Revert => {
+                let r = &mut lists.reverts[e.row];
+                (&mut r.components, &mut r.repeat)
+            }
+            Signal::Fix => {
+                let r = &mut lists.fixes[e.row];
+                (&mut r.components, &mut r.repeat)
+            }
+            Signal::Incident => {
+                let r = &mut lists.incidents[e.row];
+                (&mut r.components, &mut r.repeat)
+            }
+        };
+        *components = footprint.components;
+        *repeat = footprint.repeat;
     }
-    found.summary
-}
-
-/// The commits whose changed paths [`analyse`] needs: those undone by post-release reverts.
-#[must_use]
-pub fn reverted_by_post_release(analysis: &RevertAnalysis, history: &History) -> Vec<CommitId> {
-    let mut ids: Vec<CommitId> = analysis
-        .reverts
-        .iter()
-        .filter(|r| r.kind == RevertKind::PostRelease && r.cherry_pick_of.is_none())
-        .flat_map(|r| r.reverted.iter().copied())
-        .filter(|id| history.idx(id).is_some())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
+    let mut summary = found.summary;
+    summary.per_year = yearly::per_year(chosen.iter().zip(&events).map(|(e, ev)| {
+        let repeat = match e.signal {
+            Signal::Revert => lists.reverts[e.row].repeat,
+            Signal::Fix => lists.fixes[e.row].repeat,
+            Signal::Incident => lists.incidents[e.row].repeat,
+        };
+        (ev.time, repeat)
+    }));
+    summary.label = if config.failure.only_incidents() {
+        "repeat_incidents"
+    } else {
+        "repeat_failures"
+    }
+    .to_string();
+    summary
 }
 
 /// One row per release, in release order, with `in_window` telling which to list.
@@ -271,9 +361,12 @@ fn release_rows(facts: &Facts, config: &Config) -> Vec<ReleaseRow> {
                 lead_time_median_seconds: median_i64(&leads),
                 lead_time_p90_seconds: percentile_i64(&leads, 90.0),
                 failed: hit.failed,
+                failure_signals: hit.failure_signals.clone(),
                 reverts: hit.reverts.clone(),
                 fixes: hit.fixes.clone(),
+                incidents: hit.incidents.clone(),
                 time_to_restore_seconds: hit.time_to_restore_seconds,
+                time_to_remedy_seconds: hit.time_to_remedy_seconds,
                 in_window,
             }
         })
@@ -317,9 +410,15 @@ fn summarise(rows: &[&ReleaseRow], end: i64, window_days: u32) -> Summary {
     Summary {
         releases: rows.len() as u64,
         change_failure_rate: None,
+        releases_with_previous: 0,
+        failed_releases: 0,
+        failure_signals: Vec::new(),
+        failure_signals_seen: Vec::new(),
+        incident_linked_only: false,
         median_interval_seconds: cadence::median_interval(&all),
         releases_per_week,
         time_to_restore_median_seconds: None,
+        time_to_remedy_median_seconds: None,
         size_vs_failure: SizeVsFailure::default(),
         repeat_incidents: crate::report::model::RepeatIncidents::default(),
         revert_counts: crate::report::model::RevertCounts::default(),
@@ -350,14 +449,49 @@ fn settings(config: &Config, from_deploys: bool) -> Settings {
         deploys: config.deploys.as_ref().map(|p| p.display().to_string()),
         incidents: None,
         incident_pattern: config.incident_pattern.as_str().to_string(),
-        failure: match config.failure {
-            FailureMode::Any => "any",
-            FailureMode::IncidentLinked => "incident-linked",
-        }
-        .to_string(),
+        failure: config.failure.to_string(),
+        non_production: config.non_production.entries().to_vec(),
         component_depth: config.component_depth,
         lookback_days: config.lookback_days,
         window_days: config.window_days,
         churn: config.churn,
+        stream_paths: config
+            .streams
+            .iter()
+            .map(|(name, scope)| (name.clone(), scope.paths().to_vec()))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signals_a_history_offers() {
+        let mut config =
+            Config::from_args(&crate::cli::SharedArgs::default()).expect("default settings");
+        let mut counts = RevertCounts {
+            total: 3,
+            ..RevertCounts::default()
+        };
+        assert_eq!(signals_seen(&config, &counts, false), ["revert"]);
+        assert_eq!(signals_seen(&config, &counts, true), ["incident", "revert"]);
+        counts.fixes = 1;
+        assert_eq!(
+            signals_seen(&config, &counts, true),
+            ["fix", "incident", "revert"]
+        );
+        // Under incident-linked, only incident-linked reverts and fixes are offered.
+        config.failure = crate::failure::FailureSignals::parse("incident-linked").expect("ok");
+        assert!(signals_seen(&config, &counts, false).is_empty());
+        counts.fixes_incident_linked = 1;
+        assert_eq!(signals_seen(&config, &counts, false), ["fix"]);
+        counts.incident_linked = 2;
+        assert_eq!(signals_seen(&config, &counts, false), ["fix", "revert"]);
+        // Signals not looked for are never offered.
+        config.failure = crate::failure::FailureSignals::parse("incident").expect("ok");
+        assert!(signals_seen(&config, &counts, false).is_empty());
+        assert_eq!(signals_seen(&config, &counts, true), ["incident"]);
     }
 }

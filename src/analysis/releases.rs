@@ -242,7 +242,8 @@ const NONE: u32 = u32::MAX;
 /// earlier release already claimed. Points whose commit is not in `history` are dropped (the
 /// caller reads history from every point, so this does not happen in practice).
 #[must_use]
-pub fn place_releases(points: Vec<ReleasePoint>, history: &History) -> ReleaseSet {
+pub fn place_releases(mut points: Vec<ReleasePoint>, history: &History) -> ReleaseSet {
+    super::ties::order_ties_by_ancestry(&mut points, history);
     let n = history.commits.len();
     let mut releases: Vec<Release> = points
         .into_iter()

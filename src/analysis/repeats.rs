@@ -147,10 +147,12 @@ pub fn repeat_incidents<S: std::hash::BuildHasher>(
     let incidents = reverts.len() as u64;
     let repeats = repeat.iter().filter(|&&r| r).count() as u64;
     let summary = RepeatIncidents {
+        label: String::new(),
         rate: (incidents > 0).then(|| repeats as f64 / incidents as f64),
         incidents,
         repeats,
         top_components: top,
+        per_year: Vec::new(),
     };
     let incidents = reverts
         .iter()

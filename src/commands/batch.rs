@@ -55,6 +55,8 @@ pub struct Unreleased {
     /// Share of past releases smaller than this batch (lines changed), from the sizes an
     /// earlier run left in the size cache; `null` when none are cached.
     pub larger_than_share_of_releases: Option<f64>,
+    /// Share of those past releases larger than this batch.
+    pub smaller_than_share_of_releases: Option<f64>,
     /// How many cached past release sizes that share compares with.
     pub releases_compared: Option<u64>,
     /// Tags the release pattern left out that look like releases of prefixed streams (see
@@ -106,6 +108,10 @@ pub fn measure(
         days: age.map(|a| (a / DAY) as u64),
         larger_than_share_of_releases: match (&past, size) {
             (Some(p), Some(s)) => larger_than_share(p, s.lines_changed()),
+            _ => None,
+        },
+        smaller_than_share_of_releases: match (&past, size) {
+            (Some(p), Some(s)) => smaller_than_share(p, s.lines_changed()),
             _ => None,
         },
         releases_compared: past.as_ref().map(|p| p.len() as u64),
@@ -300,6 +306,16 @@ fn cached_release_sizes(
     (!sizes.is_empty()).then_some(sizes)
 }
 
+/// Share of `sizes` strictly larger than `value`.
+#[must_use]
+pub fn smaller_than_share(sizes: &[u64], value: u64) -> Option<f64> {
+    if sizes.is_empty() {
+        return None;
+    }
+    let above = sizes.iter().filter(|&&s| s > value).count();
+    Some(above as f64 / sizes.len() as f64)
+}
+
 /// Share of `sizes` strictly smaller than `value`.
 #[must_use]
 pub fn larger_than_share(sizes: &[u64], value: u64) -> Option<f64> {
@@ -354,23 +370,33 @@ pub fn summary_line(
     if let Some(d) = u.days {
         let _ = write!(line, " ({d} {})", if d == 1 { "day" } else { "days" });
     }
-    if let Some(share) = u.larger_than_share_of_releases {
-        let _ = write!(line, " — {}", share_phrase(share));
+    if let (Some(larger), Some(smaller)) = (
+        u.larger_than_share_of_releases,
+        u.smaller_than_share_of_releases,
+    ) {
+        let _ = write!(line, " — {}", share_phrase(larger, smaller));
     }
     line
 }
 
-/// `larger than 81% of past releases`, `larger than every past release` or `no larger than
-/// any past release`, for a share
-/// of past releases that are strictly smaller.
+/// How a size stands among past releases, said from the side that is true of most of them:
+/// `larger than 87% of past releases`, `smaller than 99% of past releases`, `larger than
+/// every past release`, `the size of every past release`. `larger` is the share of past
+/// releases strictly smaller, `smaller` the share strictly larger (ties are in neither).
 #[must_use]
-pub fn share_phrase(share: f64) -> String {
-    if share <= 0.0 {
-        "no larger than any past release".to_string()
-    } else if share >= 1.0 {
+pub fn share_phrase(larger: f64, smaller: f64) -> String {
+    // A share short of all of them never rounds up to "100%".
+    let shown = |share: f64| percent(if share < 1.0 { share.min(0.99) } else { share });
+    if larger >= 1.0 {
         "larger than every past release".to_string()
+    } else if smaller >= 1.0 {
+        "smaller than every past release".to_string()
+    } else if larger <= 0.0 && smaller <= 0.0 {
+        "the size of every past release".to_string()
+    } else if larger >= smaller {
+        format!("larger than {} of past releases", shown(larger))
     } else {
-        format!("larger than {} of past releases", percent(share))
+        format!("smaller than {} of past releases", shown(smaller))
     }
 }
 
@@ -393,6 +419,7 @@ pub(crate) mod tests {
             age_seconds: days.map(|d| d as i64 * DAY),
             days,
             larger_than_share_of_releases: None,
+            smaller_than_share_of_releases: None,
             releases_compared: None,
             unmatched_tags: None,
         }
@@ -418,6 +445,7 @@ pub(crate) mod tests {
         );
         let mut big = batch(Some(2140), 23, Some(9));
         big.larger_than_share_of_releases = Some(0.81);
+        big.smaller_than_share_of_releases = Some(0.1);
         assert_eq!(
             summary_line(&big, str::to_string, str::to_string),
             "23 commits / 2,140 lines unreleased since v4.2.0 (9 days) — larger than 81% of past releases"
@@ -456,5 +484,34 @@ pub(crate) mod tests {
         assert_eq!(larger_than_share(&[1, 5, 10, 20], 5), Some(0.25));
         assert_eq!(larger_than_share(&[1, 5, 10, 20], 21), Some(1.0));
         assert_eq!(larger_than_share(&[1, 5, 10, 20], 0), Some(0.0));
+        assert_eq!(smaller_than_share(&[], 5), None);
+        assert_eq!(smaller_than_share(&[1, 5, 10, 20], 5), Some(0.5));
+        assert_eq!(smaller_than_share(&[1, 5, 10, 20], 0), Some(1.0));
+        assert_eq!(smaller_than_share(&[1, 5, 10, 20], 20), Some(0.0));
+    }
+
+    // Issue 10: "larger than 0.6% of past releases" read oddly; the phrase takes the side that
+    // is true of most past releases.
+    #[test]
+    fn the_share_is_said_from_the_true_side() {
+        assert_eq!(share_phrase(0.87, 0.1), "larger than 87% of past releases");
+        assert_eq!(
+            share_phrase(0.006, 0.99),
+            "smaller than 99% of past releases"
+        );
+        assert_eq!(share_phrase(0.5, 0.5), "larger than 50% of past releases");
+        assert_eq!(share_phrase(0.4, 0.5), "smaller than 50% of past releases");
+        assert_eq!(share_phrase(1.0, 0.0), "larger than every past release");
+        assert_eq!(share_phrase(0.0, 1.0), "smaller than every past release");
+        assert_eq!(share_phrase(0.0, 0.0), "the size of every past release");
+        // 299 of 300 smaller is not "100%".
+        assert_eq!(
+            share_phrase(299.0 / 300.0, 0.0),
+            "larger than 99% of past releases"
+        );
+        assert_eq!(
+            share_phrase(0.0, 0.996),
+            "smaller than 99% of past releases"
+        );
     }
 }

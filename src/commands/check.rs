@@ -100,9 +100,9 @@ pub fn run(shared: SharedArgs, flags: CheckArgs, now: i64) -> Result<Outcome> {
     let limits = limits(&unreleased, thresholds);
     let exceeded = limits.iter().any(|l| l.exceeded);
     if limits.is_empty() && !config.quiet {
-        eprintln!(
+        crate::stderr_line(
             "git-cadence: warning: no threshold set; pass --max-unreleased-lines/-commits/-days \
-             or set them under [check] in .git-cadence.toml"
+             or set them under [check] in .git-cadence.toml",
         );
     }
     let report = CheckReport {
@@ -112,7 +112,7 @@ pub fn run(shared: SharedArgs, flags: CheckArgs, now: i64) -> Result<Outcome> {
         exceeded,
         warnings,
     };
-    crate::emit(|out| match config.format {
+    crate::emit_as(config.format, false, |out| match config.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
             writeln!(out)
@@ -121,7 +121,8 @@ pub fn run(shared: SharedArgs, flags: CheckArgs, now: i64) -> Result<Outcome> {
             serde_json::to_writer(&mut *out, &report).map_err(std::io::Error::from)?;
             writeln!(out)
         }
-        Format::Table => out.write_all(table(&report).as_bytes()),
+        // `--format html` is refused before `check` runs; a config file's html is the report's.
+        Format::Table | Format::Html => out.write_all(table(&report).as_bytes()),
         Format::Markdown => out.write_all(markdown(&report).as_bytes()),
         Format::Csv => out.write_all(csv(&report).as_bytes()),
     })?;

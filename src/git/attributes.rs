@@ -50,7 +50,7 @@ impl AttributeReader {
             .map_err(|e| git_error(format!("reading commit {commit}"), &e))?
             .tree_id();
         let mut missing = Vec::new();
-        let found = self.walk(repo, tree, commit, "", &mut missing)?;
+        let found = self.walk(repo, tree, commit, "", 0, &mut missing)?;
         let files: Vec<(String, Vec<u8>)> = found
             .iter()
             .map(|(dir, content)| (dir.clone(), content.as_ref().clone()))
@@ -64,6 +64,7 @@ impl AttributeReader {
         tree_id: git2::Oid,
         commit: CommitId,
         at: &str,
+        depth: usize,
         missing: &mut Vec<MissingAttributes>,
     ) -> Result<Found> {
         if let Some(found) = self.memo.get(&tree_id) {
@@ -81,7 +82,11 @@ impl AttributeReader {
                 Some(git2::ObjectType::Tree) => {
                     let name = String::from_utf8_lossy(name);
                     let child_at = format!("{at}{name}/");
-                    let child = self.walk(repo, entry.id(), commit, &child_at, missing)?;
+                    if depth >= super::MAX_TREE_DEPTH {
+                        return Err(super::too_deep(commit, child_at.as_bytes()));
+                    }
+                    let child =
+                        self.walk(repo, entry.id(), commit, &child_at, depth + 1, missing)?;
                     for (dir, content) in child.iter() {
                         let dir = if dir.is_empty() {
                             name.to_string()

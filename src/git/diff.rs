@@ -126,6 +126,7 @@ pub fn measure_entries(
                                 attrs: attr,
                                 req,
                                 path: Vec::new(),
+                                depth: 0,
                                 entry: Entry::default(),
                             };
                             m.run()?;
@@ -300,6 +301,8 @@ struct Measurer<'a, 'r> {
     req: &'a DiffRequest,
     /// The path of the directory being walked, with a trailing `/` (empty at the root).
     path: Vec<u8>,
+    /// How many directories deep `path` is.
+    depth: usize,
     entry: Entry,
 }
 
@@ -399,6 +402,10 @@ impl<'r> Measurer<'_, 'r> {
         let tree = old.or(new).is_some_and(|(_, m)| is_tree(m));
         if tree {
             self.path.push(b'/');
+            if self.depth >= super::MAX_TREE_DEPTH {
+                let side = if new.is_some() { Side::New } else { Side::Old };
+                return Err(super::too_deep(self.commit_of(side), &self.path));
+            }
         }
         // A stream bound to paths: subtrees and files outside them are not walked at all.
         let in_scope = !self.rules.is_scoped() || {
@@ -411,7 +418,12 @@ impl<'r> Measurer<'_, 'r> {
         };
         let result = match (in_scope, tree) {
             (false, _) => Ok(()),
-            (true, true) => self.walk(old.map(|(id, _)| id), new.map(|(id, _)| id)),
+            (true, true) => {
+                self.depth += 1;
+                let r = self.walk(old.map(|(id, _)| id), new.map(|(id, _)| id));
+                self.depth -= 1;
+                r
+            }
             (true, false) => self.file(old, new),
         };
         self.path.truncate(dir_len);

@@ -69,7 +69,7 @@ pub fn change_digests(
 pub fn change_digests_with_trees(
     git_dir: &Path,
     history: &History,
-    trees: Option<&[Oid]>,
+    trees: Option<&super::history::RootTrees>,
     cache: Option<&Path>,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<ChangeDigest>> {
@@ -80,7 +80,7 @@ pub fn change_digests_with_trees(
         .enumerate()
         .filter(|(_, c)| !c.is_merge())
         .map(|(i, c)| {
-            let known = trees.map(|t| (t[i], c.parents.first().map(|&p| t[p as usize])));
+            let known = trees.map(|t| (t.0[i], c.parents.first().map(|&p| t.0[p as usize])));
             (c.id, known)
         })
         .collect();
@@ -141,8 +141,10 @@ fn commit_digest(
             None => return Ok(None),
         },
     };
-    let changes = changes(repo, old, new)
-        .map_err(|e| git_error(format!("reading the trees of commit {id}"), &e))?;
+    let changes = changes(repo, old, new).map_err(|e| match e {
+        Walk::Git(e) => git_error(format!("reading the trees of commit {id}"), &e),
+        Walk::TooDeep(at) => super::too_deep(id, &at),
+    })?;
     if changes.is_empty() {
         return Ok(None);
     }
@@ -174,15 +176,29 @@ fn commit_trees(repo: &Repository, id: CommitId) -> Result<Option<Trees>> {
     Ok(Some((new, old)))
 }
 
+/// Why a tree walk stopped.
+#[derive(Debug)]
+enum Walk {
+    Git(git2::Error),
+    /// A tree deeper than git allows, at this path.
+    TooDeep(Vec<u8>),
+}
+
+impl From<git2::Error> for Walk {
+    fn from(e: git2::Error) -> Self {
+        Walk::Git(e)
+    }
+}
+
 /// The changed paths from tree `old` (none: empty) to tree `new`, sorted by path.
 fn changes(
     repo: &Repository,
     old: Option<Oid>,
     new: Oid,
-) -> std::result::Result<Vec<Change>, git2::Error> {
+) -> std::result::Result<Vec<Change>, Walk> {
     let mut out = Vec::new();
     if old != Some(new) {
-        walk(repo, old, Some(new), &mut Vec::new(), &mut out)?;
+        walk(repo, old, Some(new), &mut Vec::new(), 0, &mut out)?;
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
@@ -238,8 +254,12 @@ fn walk(
     old: Option<Oid>,
     new: Option<Oid>,
     prefix: &mut Vec<u8>,
+    depth: usize,
     out: &mut Vec<Change>,
-) -> std::result::Result<(), git2::Error> {
+) -> std::result::Result<(), Walk> {
+    if depth > super::MAX_TREE_DEPTH {
+        return Err(Walk::TooDeep(prefix.clone()));
+    }
     let old_tree = old.map(|o| repo.find_tree(o)).transpose()?;
     let new_tree = new.map(|o| repo.find_tree(o)).transpose()?;
     let (mut i, mut j) = (0, 0);
@@ -253,11 +273,11 @@ fn walk(
         };
         match (order, x, y) {
             (Ordering::Less, Some(x), _) => {
-                one_side(repo, &x, true, prefix, out)?;
+                one_side(repo, &x, true, prefix, depth, out)?;
                 i += 1;
             }
             (Ordering::Greater, _, Some(y)) => {
-                one_side(repo, &y, false, prefix, out)?;
+                one_side(repo, &y, false, prefix, depth, out)?;
                 j += 1;
             }
             (_, Some(x), Some(y)) => {
@@ -266,7 +286,7 @@ fn walk(
                         let len = prefix.len();
                         prefix.extend_from_slice(x.name());
                         prefix.push(b'/');
-                        walk(repo, Some(x.id()), Some(y.id()), prefix, out)?;
+                        walk(repo, Some(x.id()), Some(y.id()), prefix, depth + 1, out)?;
                         prefix.truncate(len);
                     } else {
                         out.push(Change {
@@ -291,16 +311,17 @@ fn one_side(
     e: &Entry<'_>,
     old: bool,
     prefix: &mut Vec<u8>,
+    depth: usize,
     out: &mut Vec<Change>,
-) -> std::result::Result<(), git2::Error> {
+) -> std::result::Result<(), Walk> {
     if e.is_tree() {
         let len = prefix.len();
         prefix.extend_from_slice(e.name());
         prefix.push(b'/');
         let r = if old {
-            walk(repo, Some(e.id()), None, prefix, out)
+            walk(repo, Some(e.id()), None, prefix, depth + 1, out)
         } else {
-            walk(repo, None, Some(e.id()), prefix, out)
+            walk(repo, None, Some(e.id()), prefix, depth + 1, out)
         };
         prefix.truncate(len);
         return r;
@@ -641,15 +662,17 @@ mod fixture_tests {
     use std::collections::HashMap;
 
     use crate::analysis::releases::{place_releases, release_points};
-    use crate::analysis::reverts::{analyse_reverts, inverse_pairs, RevertAnalysis};
-    use crate::cli::FailureMode;
+    use crate::analysis::reverts::{
+        analyse_reverts, find_remedies, inverse_pairs, FailureRules, RevertAnalysis,
+    };
     use crate::config::{
         compile, compile_incident_pattern, DEFAULT_INCIDENT_PATTERN, DEFAULT_TAG_PATTERN,
     };
+    use crate::failure::{FailureSignals, NonProduction};
     use crate::git::Repo;
     use crate::report::model::{RevertCounts, RevertKind, RevertMethod};
 
-    fn analyse(failure: FailureMode) -> (RevertAnalysis, Vec<String>, HashMap<String, String>) {
+    fn analyse(failure: &str) -> (RevertAnalysis, Vec<String>, HashMap<String, String>) {
         let dir = tempfile::TempDir::new().expect("tempdir");
         let out = dir.path().join("repo");
         let script =
@@ -695,10 +718,29 @@ mod fixture_tests {
         assert_eq!(from_trees, digests);
         assert!(digests.len() > 10, "{}", digests.len());
         let pairs = inverse_pairs(&history, &digests);
-        let incidents =
-            crate::incidents::read_incidents(&out.join("incidents.csv")).expect("incidents");
+        let incidents = crate::incidents::read_incidents(
+            &out.join("incidents.csv"),
+            crate::input::NamedBy::Flag,
+        )
+        .expect("incidents");
         let pattern = compile_incident_pattern(DEFAULT_INCIDENT_PATTERN).expect("re");
-        let a = analyse_reverts(&history, &releases, &pairs, &incidents, &pattern, failure);
+        let remedies = find_remedies(&history, &releases, &pairs, &incidents, &pattern);
+        let paths = crate::git::paths::changed_paths(
+            &repo.git_dir,
+            &remedies.commits_needing_paths(&history),
+        )
+        .expect("paths");
+        let a = analyse_reverts(
+            &history,
+            &releases,
+            &remedies,
+            &incidents,
+            &paths,
+            FailureRules {
+                signals: FailureSignals::parse(failure).expect("signals"),
+                non_production: &NonProduction::default(),
+            },
+        );
         let tags = releases
             .releases
             .iter()
@@ -712,9 +754,16 @@ mod fixture_tests {
         (a, tags, subjects)
     }
 
+    fn by_subject_row<'a>(a: &'a RevertAnalysis, s: &str) -> &'a crate::report::model::RevertRow {
+        a.reverts
+            .iter()
+            .find(|r| r.subject == s)
+            .unwrap_or_else(|| panic!("no revert {s}"))
+    }
+
     #[test]
     fn fixture_answers_with_any_failure() {
-        let (a, tags, subjects) = analyse(FailureMode::Any);
+        let (a, tags, subjects) = analyse("revert,fix,incident");
         assert_eq!(
             tags,
             ["v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0", "v1.4.0", "v1.3.1", "v1.3.2", "v1.5.0"]
@@ -737,33 +786,23 @@ mod fixture_tests {
                 cherry_picked: 1,
                 fixes: 1,
                 fixes_post_release: 1,
+                fixes_incident_linked: 0,
+                // "Revert two docs changes" (docs/intro.md, docs/usage.md) and "Clean up"
+                // (README.md, undoing "Add banner") touch docs only.
+                reverts_set_aside: 2,
+                fixes_set_aside: 0,
+                incidents: 2,
+                incidents_unattributed: 0,
             }
         );
         let failed: Vec<bool> = a.per_release.iter().map(|p| p.failed).collect();
-        assert_eq!(failed, [true, false, true, false, true, true, false, false]);
-        let ttr: Vec<Option<i64>> = a
-            .per_release
-            .iter()
-            .map(|p| p.time_to_restore_seconds)
-            .collect();
-        assert_eq!(
-            ttr,
-            [
-                Some(432_000),
-                None,
-                Some(864_000),
-                None,
-                Some(604_800),
-                Some(259_200),
-                None,
-                None
-            ]
-        );
+        assert_eq!(failed, [true, true, true, false, true, true, false, false]);
         let reverted: Vec<u64> = a.per_release.iter().map(|p| p.reverted_commits).collect();
-        assert_eq!(reverted, [1, 0, 7, 0, 1, 1, 0, 0]);
+        assert_eq!(reverted, [1, 0, 4, 0, 1, 1, 0, 0]);
         assert_eq!(a.per_release[1].fixes.len(), 1);
-        assert_eq!(a.change_failure_rate, Some(3.0 / 7.0));
-        assert_eq!(a.time_to_restore_median_seconds, Some(518_400));
+        assert_eq!(a.change_failure_rate, Some(4.0 / 7.0));
+        let docs = by_subject_row(&a, "Revert two docs changes");
+        assert_eq!((docs.production, docs.counted), (Some(false), false));
 
         let by_subject = |s: &str| {
             a.reverts
@@ -815,15 +854,79 @@ mod fixture_tests {
     }
 
     #[test]
+    fn fixture_clocks_remedy_and_restore() {
+        let (a, _, _) = analyse("revert,fix,incident");
+        let signals: Vec<String> = a
+            .per_release
+            .iter()
+            .map(|p| p.failure_signals.join("+"))
+            .collect();
+        assert_eq!(
+            signals,
+            [
+                "revert",
+                "fix",
+                "incident+revert",
+                "",
+                "revert",
+                "revert",
+                "",
+                ""
+            ]
+        );
+        let remedy: Vec<Option<i64>> = a
+            .per_release
+            .iter()
+            .map(|p| p.time_to_remedy_seconds)
+            .collect();
+        assert_eq!(
+            remedy,
+            [
+                Some(432_000),
+                // The fix of d28 shipped in v1.3.0 (d30); v1.1.0 is of d8.
+                Some(1_900_800),
+                Some(864_000),
+                None,
+                Some(604_800),
+                Some(259_200),
+                None,
+                None
+            ]
+        );
+        // Only incidents restore: OPS-9 (no commits, opened while v1.2.0 was live, 8 hours)
+        // and OPS-7 (lists "Clean up", the revert of "Add banner" that v1.2.0 shipped); the
+        // earlier-opened one gives the time.
+        let restore: Vec<Option<i64>> = a
+            .per_release
+            .iter()
+            .map(|p| p.time_to_restore_seconds)
+            .collect();
+        assert_eq!(
+            restore,
+            [None, None, Some(28_800), None, None, None, None, None]
+        );
+        assert_eq!(
+            a.per_release[2].incidents,
+            ["OPS-9", "OPS-7"],
+            "by opening time"
+        );
+        assert_eq!(a.time_to_restore_median_seconds, Some(28_800));
+        assert_eq!(a.time_to_remedy_median_seconds, Some(604_800));
+    }
+
+    #[test]
     fn fixture_answers_with_incident_linked_failure() {
-        let (a, _, _) = analyse(FailureMode::IncidentLinked);
+        let (a, _, _) = analyse("incident-linked");
         let failed: Vec<bool> = a.per_release.iter().map(|p| p.failed).collect();
         assert_eq!(
             failed,
             [false, false, true, false, false, false, false, false]
         );
         assert_eq!(a.change_failure_rate, Some(1.0 / 7.0));
-        assert_eq!(a.per_release[2].reverted_commits, 3);
+        assert_eq!(
+            a.per_release[2].reverted_commits, 2,
+            "Clean up undoes README.md only"
+        );
         assert_eq!(
             a.per_release[0].reverts.len(),
             1,

@@ -8,6 +8,8 @@ pub mod history;
 pub mod hooks;
 pub mod inverse;
 pub mod paths;
+pub mod push;
+pub mod sample;
 pub mod tags;
 #[cfg(test)]
 pub mod testing;
@@ -33,6 +35,7 @@ impl Repo {
     /// refuses for their owner are errors that say how to fix them.
     pub fn discover(start: Option<&Path>) -> Result<Self> {
         configure_libgit2();
+        let start_is_default = start.is_none();
         let start = match start {
             Some(p) => p.to_path_buf(),
             None => std::env::current_dir().map_err(|e| Error::UnreadableFile {
@@ -43,7 +46,16 @@ impl Repo {
         if !start.exists() {
             return Err(Error::NotARepository { path: start });
         }
-        let repo = git2::Repository::discover(&start).map_err(|e| match e.code() {
+        // `git --git-dir=X cadence` (and a user's GIT_DIR) name the repository in the
+        // environment; without --repo, honour it as git does.
+        let from_env =
+            start_is_default && std::env::var_os("GIT_DIR").is_some_and(|d| !d.is_empty());
+        let opened = if from_env {
+            git2::Repository::open_from_env()
+        } else {
+            git2::Repository::discover(&start)
+        };
+        let repo = opened.map_err(|e| match e.code() {
             git2::ErrorCode::NotFound => Error::NotARepository {
                 path: start.clone(),
             },
@@ -134,6 +146,25 @@ fn configure_libgit2() {
     });
 }
 
+/// The deepest tree git accepts (`core.maxTreeDepth`, default 2048): a deeper one is an error
+/// naming the commit, never a stack overflow.
+pub const MAX_TREE_DEPTH: usize = 2048;
+
+/// The error for a tree deeper than [`MAX_TREE_DEPTH`] in `commit`, found at path `at`.
+pub(crate) fn too_deep(commit: crate::facts::CommitId, at: &[u8]) -> Error {
+    let at = String::from_utf8_lossy(at);
+    let shown: String = at.chars().take(60).collect();
+    Error::TreeTooDeep {
+        commit: commit.to_hex(),
+        max: MAX_TREE_DEPTH,
+        at: if shown.len() < at.len() {
+            format!("{shown}…")
+        } else {
+            shown
+        },
+    }
+}
+
 /// Converts a git2 id into the facts' id.
 #[must_use]
 pub fn to_id(oid: git2::Oid) -> crate::facts::CommitId {
@@ -191,17 +222,66 @@ impl Repo {
 
     /// Resolves a revision (full or abbreviated sha, tag, branch) to the commit it names.
     pub fn resolve_commit(&self, spec: &str) -> Result<crate::facts::CommitId> {
+        // The spec may come from a file (a deploys row): name it by a short, escaped excerpt,
+        // and keep libgit2's message from repeating it in full.
+        let shown = crate::input::excerpt(spec);
+        let bad = |e: &git2::Error, hint: &str| Error::BadValue {
+            what: format!("revision `{shown}`"),
+            message: if spec.is_empty() {
+                format!("{}{hint}", e.message())
+            } else {
+                format!("{}{hint}", e.message().replace(spec, &shown))
+            },
+        };
         let object = self
             .repo
             .revparse_single(spec)
-            .map_err(|e| Error::BadValue {
-                what: format!("revision `{spec}`"),
-                message: format!("{} (is it fetched?)", e.message()),
-            })?;
-        let commit = object.peel_to_commit().map_err(|e| Error::BadValue {
-            what: format!("revision `{spec}`"),
-            message: e.message().to_string(),
-        })?;
+            .map_err(|e| bad(&e, " (is it fetched?)"))?;
+        let commit = object.peel_to_commit().map_err(|e| bad(&e, ""))?;
         Ok(to_id(commit.id()))
+    }
+}
+
+impl Repo {
+    /// The bytes of the file at `path` in `commit`'s tree (`git show COMMIT:PATH`), or `None`
+    /// when there is none (or it is not a regular file). A blob over `cap` bytes is an error,
+    /// told before it is read.
+    pub fn file_at(
+        &self,
+        commit: crate::facts::CommitId,
+        path: &str,
+        cap: u64,
+    ) -> Result<Option<Vec<u8>>> {
+        let context = || format!("reading {path} at {}", commit.short());
+        let tree = self
+            .repo
+            .find_commit(to_oid(commit))
+            .and_then(|c| c.tree())
+            .map_err(|e| git_error(context(), &e))?;
+        let entry = match tree.get_path(Path::new(path)) {
+            Ok(entry) => entry,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(git_error(context(), &e)),
+        };
+        // Regular files only (0100644, 0100755): not a symlink, submodule or tree.
+        if entry.kind() != Some(git2::ObjectType::Blob) || entry.filemode() & 0o170_000 != 0o100_000
+        {
+            return Ok(None);
+        }
+        let odb = self.repo.odb().map_err(|e| git_error(context(), &e))?;
+        let (size, _) = odb
+            .read_header(entry.id())
+            .map_err(|e| git_error(context(), &e))?;
+        if size as u64 > cap {
+            return Err(Error::BadValue {
+                what: format!("{path} at {}", commit.short()),
+                message: format!("larger than {} MiB; not read", cap >> 20),
+            });
+        }
+        let blob = self
+            .repo
+            .find_blob(entry.id())
+            .map_err(|e| git_error(context(), &e))?;
+        Ok(Some(blob.content().to_vec()))
     }
 }

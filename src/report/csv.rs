@@ -13,7 +13,7 @@ pub fn write_releases(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         "tag,version,stream,commit,time,previous,interval_seconds,commits,merges,authors,\
          files_changed,lines_added,lines_deleted,lines_changed,churn_lines_added,\
          churn_lines_deleted,lead_time_median_seconds,lead_time_p90_seconds,failed,\
-         time_to_restore_seconds"
+         failure_signals,time_to_restore_seconds,time_to_remedy_seconds"
     )?;
     for x in &r.releases {
         let cells = [
@@ -36,7 +36,9 @@ pub fn write_releases(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             csv_number(x.lead_time_median_seconds),
             csv_number(x.lead_time_p90_seconds),
             x.failed.to_string(),
+            x.failure_signals.join(";"),
             csv_number(x.time_to_restore_seconds),
+            csv_number(x.time_to_remedy_seconds),
         ];
         writeln!(out, "{}", cells.join(","))?;
     }
@@ -48,7 +50,7 @@ pub fn write_reverts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "commit,time,kind,method,incident_linked,incident_refs,introduced_in,shipped_in,\
-         repeat,components,reverted,subject"
+         production,counted,repeat,components,reverted,subject"
     )?;
     for x in &r.reverts {
         let reverted: Vec<String> = x.reverted.iter().map(ToString::to_string).collect();
@@ -61,6 +63,8 @@ pub fn write_reverts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             csv_text(&x.incident_refs.join(";")),
             csv_text(x.introduced_in.as_deref().unwrap_or("")),
             csv_text(x.shipped_in.as_deref().unwrap_or("")),
+            x.production.map_or_else(String::new, |p| p.to_string()),
+            x.counted.to_string(),
             x.repeat.to_string(),
             csv_text(&x.components.join(";")),
             reverted.join(";"),

@@ -65,6 +65,34 @@ pub fn terminal_text(text: &str) -> String {
     one_line(text)
 }
 
+/// Everything written to a terminal, as a whole (tables, warnings, errors): line breaks and
+/// tabs are kept, every other control character and bidi override becomes U+FFFD. With
+/// `color`, the two sequences git-cadence itself writes (bold on, reset) are kept; no other
+/// escape sequence survives, so text from a repository cannot clear the screen, set the
+/// window title, plant a hyperlink or reorder a line, whatever path it took.
+#[must_use]
+pub fn terminal_output(text: &str, color: bool) -> String {
+    const OURS: [&str; 2] = ["\x1b[1m", "\x1b[0m"];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\x1b' && color {
+            if let Some(seq) = OURS.iter().find(|s| rest.starts_with(**s)) {
+                out.push_str(seq);
+                rest = &rest[seq.len()..];
+                continue;
+            }
+        }
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() || is_bidi_control(c) => out.push(REPLACEMENT),
+            c => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 /// Repository text for Markdown, as inline text: safe in a paragraph, a list item, a heading
 /// and a table cell.
 #[must_use]
@@ -345,6 +373,20 @@ mod tests {
         assert_eq!(terminal_text("one\ntwo\tthree"), "one two three");
         assert_eq!(md_text("a\u{7f}b"), "a\u{FFFD}b");
         assert_eq!(csv_text("a\x1bb"), "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn terminal_output_keeps_lines_and_only_our_colours() {
+        let text = "a\x1b[2Jb\n\x1b[1mbold\x1b[0m \x1b]8;;http://x\x1b\\ \u{202E}\r";
+        assert_eq!(
+            terminal_output(text, false),
+            "a\u{FFFD}[2Jb\n\u{FFFD}[1mbold\u{FFFD}[0m \u{FFFD}]8;;http://x\u{FFFD}\\ \u{FFFD}\u{FFFD}"
+        );
+        assert_eq!(
+            terminal_output(text, true),
+            "a\u{FFFD}[2Jb\n\x1b[1mbold\x1b[0m \u{FFFD}]8;;http://x\u{FFFD}\\ \u{FFFD}\u{FFFD}"
+        );
+        assert_eq!(terminal_output("日本\tok\n", false), "日本\tok\n");
     }
 
     #[test]

@@ -4,8 +4,12 @@
 use std::io::{self, Write};
 
 use super::escape::md_text;
+use super::failures::{failed_cell, failure_lines, latest_failures, risk_ratio_text};
 use super::model::{ReleaseRow, Report};
 use super::text::{kind_word, opt_count, opt_duration, opt_float, opt_percent, p_value, thousands};
+
+/// How many failures the report lists, like the table.
+const RECENT_FAILURES: usize = 10;
 
 /// The whole report.
 pub fn write_report(r: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -31,35 +35,58 @@ pub fn write_report(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         s.cadence.trend.direction.replace('_', " ")
     )?;
     writeln!(out)?;
-    let c = &s.revert_counts;
-    writeln!(out, "| Change failure rate | Median time to restore | Post-release reverts | Incident-linked | Repeat incidents |")?;
-    writeln!(out, "|---:|---:|---:|---:|---:|")?;
-    writeln!(
-        out,
-        "| {} | {} | {} | {} | {} |",
-        opt_percent(s.change_failure_rate),
-        opt_duration(s.time_to_restore_median_seconds),
-        thousands(c.post_release),
-        thousands(c.post_release_incident_linked),
-        opt_percent(s.repeat_incidents.rate),
-    )?;
+    writeln!(out, "### Failures: reverts, fixes, incidents")?;
     writeln!(out)?;
+    for line in failure_lines(r, str::to_string) {
+        writeln!(out, "- {}", md_text(&line))?;
+    }
+    writeln!(out)?;
+    let latest = latest_failures(r);
+    if !latest.is_empty() {
+        let shown = latest.len().min(RECENT_FAILURES);
+        writeln!(
+            out,
+            "Latest failures ({shown} of {}; `git cadence reverts` lists every revert and fix):",
+            latest.len()
+        )?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "| Commit | Date | Signal | Introduced | Incident | Repeat | Subject |"
+        )?;
+        writeln!(out, "|---|---|---|---|---|---|---|")?;
+        for x in &latest[latest.len() - shown..] {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                md_text(&x.name),
+                x.time.format("%Y-%m-%d"),
+                x.signal,
+                md_text(&x.introduced),
+                if x.incident_linked { "yes" } else { "" },
+                if x.repeat { "yes" } else { "" },
+                md_text(&x.subject),
+            )?;
+        }
+        writeln!(out)?;
+    }
     let q = &s.size_vs_failure;
     if !q.quartiles.is_empty() {
         writeln!(out, "<details><summary>Size vs failure</summary>")?;
         writeln!(out)?;
-        writeln!(out, "| Quartile | Lines changed | Releases | Failed | Rate | Restore p50 | Commits reverted |")?;
-        writeln!(out, "|---|---:|---:|---:|---:|---:|---:|")?;
+        writeln!(out, "| Quartile | Lines changed | Releases | Failed | Rate | Remedy p50 | Restore p50 | Commits reverted |")?;
+        writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|")?;
         for (x, per_commit) in q.quartiles.iter().zip(&q.per_commit_revert_rate) {
             writeln!(
                 out,
-                "| Q{} | {}–{} | {} | {} | {} | {} | {} |",
+                "| Q{} | {}–{} | {} | {} | {} | {} | {} | {} |",
                 x.quartile,
                 thousands(x.min_lines),
                 thousands(x.max_lines),
                 thousands(x.releases),
                 thousands(x.failed),
                 opt_percent(x.failure_rate),
+                opt_duration(x.time_to_remedy_median_seconds),
                 opt_duration(x.time_to_restore_median_seconds),
                 opt_percent(*per_commit),
             )?;
@@ -67,13 +94,12 @@ pub fn write_report(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
         writeln!(
             out,
-            "AUC {} ({}), Spearman rho {}, risk ratio Q4/Q1 {}{}, restore vs size rho {}.",
+            "AUC {} ({}), Spearman rho {}, Q4/Q1: {}, remedy vs size rho {}, restore vs size rho {}. Remedy: release → first release with its revert or fix; restore: incident resolved − opened.",
             opt_float(q.auc),
             q.p_value.map_or_else(|| "p –".to_string(), p_value),
             opt_float(q.spearman_rho),
-            opt_float(q.risk_ratio),
-            q.risk_ratio_ci95
-                .map_or_else(String::new, |[lo, hi]| format!(" (95% CI {lo:.2}–{hi:.2})")),
+            risk_ratio_text(q).unwrap_or_else(|| "no risk ratio".into()),
+            opt_float(q.remedy_vs_size_rho),
             opt_float(q.restore_vs_size_rho),
         )?;
         writeln!(out)?;
@@ -92,16 +118,17 @@ pub fn write_report(r: &Report, out: &mut dyn Write) -> io::Result<()> {
 pub fn write_reverts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "| Commit | Date | Kind | Introduced | Incident | Repeat | Subject |"
+        "| Commit | Date | Kind | Counted | Introduced | Incident | Repeat | Subject |"
     )?;
-    writeln!(out, "|---|---|---|---|---|---|---|")?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|")?;
     for x in &r.reverts {
         writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
             x.commit.short(),
             x.time.format("%Y-%m-%d"),
             kind_word(x.kind),
+            crate::report::text::counted_word(x.counted, x.production),
             md_text(x.introduced_in.as_deref().unwrap_or("–")),
             if x.incident_linked { "yes" } else { "" },
             if x.repeat { "yes" } else { "" },
@@ -134,7 +161,7 @@ fn write_release_table(rows: &[ReleaseRow], out: &mut dyn Write) -> io::Result<(
             opt_count(x.lines_added),
             opt_count(x.lines_deleted),
             opt_duration(x.lead_time_median_seconds),
-            if x.failed { "yes" } else { "" },
+            md_text(&failed_cell(x)),
         )?;
     }
     Ok(())

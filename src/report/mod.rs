@@ -3,10 +3,13 @@
 
 pub mod csv;
 pub mod escape;
+pub mod failures;
 pub mod grid;
 pub mod headline;
+pub mod html;
 pub mod markdown;
 pub mod model;
+pub mod spark;
 pub mod streams;
 pub mod table;
 pub mod text;
@@ -25,23 +28,20 @@ pub enum View {
     Releases,
     /// The reverts and fixes.
     Reverts,
-    /// The release streams, their release counts and paths.
-    Streams,
 }
 
-/// Writes `report` in `format`. `color` only affects tables.
+/// Writes `report` in `format`. `style` only affects tables.
 pub fn render(
     report: &Report,
     view: View,
     format: Format,
-    color: bool,
+    style: table::Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let style = table::Style { color };
     match (format, view) {
         (Format::Jsonl, _) => {
             let mut json = Vec::new();
-            render(report, view, Format::Json, color, &mut json)?;
+            render(report, view, Format::Json, style, &mut json)?;
             let value: serde_json::Value =
                 serde_json::from_slice(&json).map_err(io::Error::from)?;
             serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
@@ -67,26 +67,36 @@ pub fn render(
             }),
             out,
         ),
-        (Format::Json, View::Streams) => json(
-            &serde_json::json!({
-                "schema_version": report.schema_version,
-                "repository": report.repository,
-                "streams": report.streams,
-                "unmatched_tags": report.unmatched_tags,
-            }),
-            out,
-        ),
-        (Format::Table, View::Streams) => streams::write_table(report, out, color),
-        (Format::Markdown, View::Streams) => streams::write_markdown(report, out),
-        (Format::Csv, View::Streams) => streams::write_csv(report, out),
         (Format::Table, View::Report) => table::write_report(report, out, style),
-        (Format::Table, View::Reverts) => table::write_reverts(report, out, style),
+        // The command line refuses html for the views other than the report (`lib::run`); a
+        // config file's html is the report's, and these views then write their table.
+        (Format::Table | Format::Html, View::Reverts) => table::write_reverts(report, out, style),
         (Format::Markdown, View::Reverts) => markdown::write_reverts(report, out),
         (Format::Csv, View::Reverts) => csv::write_reverts(report, out),
-        (Format::Table, View::Releases) => table::write_releases(report, out, style),
+        (Format::Table | Format::Html, View::Releases) => table::write_releases(report, out, style),
         (Format::Markdown, View::Report) => markdown::write_report(report, out),
         (Format::Markdown, View::Releases) => markdown::write_releases(report, out),
         (Format::Csv, View::Report | View::Releases) => csv::write_releases(report, out),
+        (Format::Html, View::Report) => html::write_report(report, out),
+    }
+}
+
+/// Writes the `releases --streams` listing in `format` (html: the table).
+pub fn render_streams(
+    listing: &model::StreamListing,
+    format: Format,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json(listing, out),
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, listing).map_err(io::Error::from)?;
+            writeln!(out)
+        }
+        Format::Table | Format::Html => streams::write_table(listing, out, color),
+        Format::Markdown => streams::write_markdown(listing, out),
+        Format::Csv => streams::write_csv(listing, out),
     }
 }
 

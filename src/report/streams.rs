@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::escape::{csv_record, csv_text, md_code, md_text, terminal_text};
 use super::grid::{Align, Grid};
-use super::model::{Report, StreamPaths, UnmatchedTags};
+use super::model::{Report, StreamListing, StreamPaths, UnmatchedTags};
 use super::text::{plural, thousands};
 
 /// `389 tags look like releases of 23 prefixed streams but do not match the release tag
@@ -87,12 +87,16 @@ fn shell_word(word: &str) -> String {
     }
 }
 
-/// The lines a human-readable report adds about streams: unmatched tags and the flag that
+/// The lines a human-readable output adds about streams: unmatched tags and the flag that
 /// selects them, then the suggested `--stream-path` flags. Each item is (sentence, flag).
 #[must_use]
-pub fn notices(r: &Report, name: impl Fn(&str) -> String) -> Vec<(String, String)> {
+pub fn notices(
+    unmatched: Option<&UnmatchedTags>,
+    streams: &[StreamPaths],
+    name: impl Fn(&str) -> String,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    if let Some(u) = &r.unmatched_tags {
+    if let Some(u) = unmatched {
         out.push((
             format!(
                 "{}. To analyse them as release streams:",
@@ -101,7 +105,7 @@ pub fn notices(r: &Report, name: impl Fn(&str) -> String) -> Vec<(String, String
             tag_pattern_flag(u),
         ));
     }
-    if let Some(flags) = stream_path_flags(&r.streams, &name) {
+    if let Some(flags) = stream_path_flags(streams, &name) {
         out.push((
             "Streams named like workspace packages own the whole tree; to count only each \
              package's own paths (sizes, commits, failures):"
@@ -113,7 +117,7 @@ pub fn notices(r: &Report, name: impl Fn(&str) -> String) -> Vec<(String, String
 }
 
 /// `releases --streams` as a table.
-pub fn write_table(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+pub fn write_table(r: &StreamListing, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let mut g = Grid::new(&[
         ("Stream", Align::Left),
         ("Releases", Align::Right),
@@ -127,12 +131,20 @@ pub fn write_table(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<(
         ]);
     }
     g.write(out, color)?;
-    write_notices(r, out)
+    terminal_notices(r.unmatched_tags.as_ref(), &r.streams, out)
 }
 
-/// The stream notices, indented, for the terminal.
+/// The report's stream notices, indented, for the terminal.
 pub fn write_notices(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for (sentence, flag) in notices(r, terminal_text) {
+    terminal_notices(r.unmatched_tags.as_ref(), &r.streams, out)
+}
+
+fn terminal_notices(
+    unmatched: Option<&UnmatchedTags>,
+    streams: &[StreamPaths],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for (sentence, flag) in notices(unmatched, streams, terminal_text) {
         writeln!(out)?;
         for line in super::text::wrap(&sentence, 96) {
             writeln!(out, "  {line}")?;
@@ -143,7 +155,7 @@ pub fn write_notices(r: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// `releases --streams` as Markdown.
-pub fn write_markdown(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_markdown(r: &StreamListing, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "| Stream | Releases | Paths |")?;
     writeln!(out, "|---|---:|---|")?;
     for s in &r.streams {
@@ -156,13 +168,21 @@ pub fn write_markdown(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     writeln!(out)?;
-    write_markdown_notices(r, out)
+    markdown_notices(r.unmatched_tags.as_ref(), &r.streams, out)
 }
 
-/// The stream notices as Markdown paragraphs (each followed by a blank line), each flag in
-/// a code span.
+/// The report's stream notices as Markdown paragraphs (each followed by a blank line), each
+/// flag in a code span.
 pub fn write_markdown_notices(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for (sentence, flag) in notices(r, md_text) {
+    markdown_notices(r.unmatched_tags.as_ref(), &r.streams, out)
+}
+
+fn markdown_notices(
+    unmatched: Option<&UnmatchedTags>,
+    streams: &[StreamPaths],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for (sentence, flag) in notices(unmatched, streams, md_text) {
         writeln!(out, "{sentence} {}", md_code(&flag))?;
         writeln!(out)?;
     }
@@ -170,7 +190,7 @@ pub fn write_markdown_notices(r: &Report, out: &mut dyn Write) -> io::Result<()>
 }
 
 /// `releases --streams` as CSV.
-pub fn write_csv(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_csv(r: &StreamListing, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "stream,releases,paths,suggested_paths")?;
     for s in &r.streams {
         let record = csv_record(&[

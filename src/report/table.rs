@@ -1,24 +1,36 @@
 //! The terminal report: short sections that fit a 100-column terminal.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::escape::terminal_text;
+use super::failures::{failed_cell, failure_lines, latest_failures, risk_ratio_text};
 use super::grid::{Align, Grid};
-use super::model::{Cadence, ReleaseRow, Report, RevertKind, RevertRow};
+use super::model::{Cadence, ReleaseRow, Report, RevertRow};
+use super::spark;
 use super::text::{
-    duration, kind_word, opt_count, opt_duration, opt_float, opt_percent, p_value, plural,
-    thousands, truncate, wrap,
+    kind_word, opt_count, opt_duration, opt_float, opt_percent, p_value, plural, thousands,
+    truncate, wrap,
 };
 
 /// How many releases the report lists (the `releases` command lists all).
 const RECENT: usize = 15;
-/// How many post-release reverts the report lists (the `reverts` command lists all).
-const RECENT_REVERTS: usize = 10;
+/// How many failures the report lists (the `reverts` command lists every revert and fix).
+const RECENT_FAILURES: usize = 10;
+
+/// Cells of the failure-rate bar of the largest quartile rate.
+const RATE_BAR: usize = 12;
+/// How many releases the sparklines show, newest last.
+const SPARK: usize = 60;
+/// ANSI colour of failed releases in the size sparkline (256-colour vermillion).
+const FAILED_COLOR: &str = "\x1b[38;5;166m";
 
 /// ANSI styling, on only when asked.
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
     pub color: bool,
+    /// Sparklines and bars (`▁▂▃▄▅▆▇█`): colour is on and the terminal takes Unicode.
+    pub pictures: bool,
 }
 
 impl Style {
@@ -40,6 +52,9 @@ pub fn write_report(r: &Report, out: &mut dyn Write, style: Style) -> io::Result
     writeln!(out)?;
     writeln!(out, "{}", style.bold("Cadence"))?;
     write_cadence(r, out)?;
+    if style.pictures {
+        write_sparklines(&r.releases, out)?;
+    }
     writeln!(out)?;
     let shown = r.releases.len().min(RECENT);
     let title = if shown < r.releases.len() {
@@ -56,22 +71,38 @@ pub fn write_report(r: &Report, out: &mut dyn Write, style: Style) -> io::Result
     writeln!(out, "{}", style.bold("Size vs failure"))?;
     write_size_vs_failure(r, out, style)?;
     writeln!(out)?;
-    writeln!(out, "{}", style.bold("Reverts"))?;
+    writeln!(out, "{}", style.bold("Failures: reverts, fixes, incidents"))?;
     write_revert_summary(r, out)?;
-    let post: Vec<&RevertRow> = r
-        .reverts
-        .iter()
-        .filter(|x| x.kind == RevertKind::PostRelease)
-        .collect();
-    if !post.is_empty() {
-        let shown = post.len().min(RECENT_REVERTS);
+    let latest = latest_failures(r);
+    if !latest.is_empty() {
+        let shown = latest.len().min(RECENT_FAILURES);
         writeln!(out)?;
         writeln!(
             out,
-            "  Latest post-release reverts ({shown} of {}; `git cadence reverts` lists all):",
-            post.len()
+            "  Latest failures ({shown} of {}; `git cadence reverts` lists every revert and fix):",
+            latest.len()
         )?;
-        revert_grid(&post[post.len() - shown..]).write(out, style.color)?;
+        let mut g = Grid::new(&[
+            ("Commit", Align::Left),
+            ("Date", Align::Left),
+            ("Signal", Align::Left),
+            ("Introduced", Align::Left),
+            ("Incident", Align::Left),
+            ("Repeat", Align::Left),
+            ("Subject", Align::Left),
+        ]);
+        for x in &latest[latest.len() - shown..] {
+            g.row(vec![
+                truncate(&terminal_text(&x.name), 12),
+                x.time.format("%Y-%m-%d").to_string(),
+                x.signal.to_string(),
+                truncate(&terminal_text(&x.introduced), 14),
+                if x.incident_linked { "yes" } else { "" }.to_string(),
+                if x.repeat { "yes" } else { "" }.to_string(),
+                truncate(&terminal_text(&x.subject), 30),
+            ]);
+        }
+        g.write(out, style.color)?;
     }
     write_excluded(r, out)?;
     Ok(())
@@ -92,6 +123,7 @@ pub fn write_reverts(r: &Report, out: &mut dyn Write, style: Style) -> io::Resul
             ("Commit", Align::Left),
             ("Date", Align::Left),
             ("Post-release", Align::Left),
+            ("Counted", Align::Left),
             ("Introduced", Align::Left),
             ("Subject", Align::Left),
         ]);
@@ -100,6 +132,7 @@ pub fn write_reverts(r: &Report, out: &mut dyn Write, style: Style) -> io::Resul
                 f.commit.short(),
                 f.time.format("%Y-%m-%d").to_string(),
                 if f.post_release { "yes" } else { "no" }.to_string(),
+                crate::report::text::counted_word(f.counted, f.production).to_string(),
                 truncate(f.introduced_in.as_deref().unwrap_or("–"), 14),
                 truncate(&terminal_text(&f.subject), 44),
             ]);
@@ -124,100 +157,58 @@ fn write_size_vs_failure(r: &Report, out: &mut dyn Write, style: Style) -> io::R
         ("Releases", Align::Right),
         ("Failed", Align::Right),
         ("Rate", Align::Right),
+        ("Remedy p50", Align::Right),
         ("Restore p50", Align::Right),
         ("Commits reverted", Align::Right),
     ]);
+    let top_rate = s
+        .quartiles
+        .iter()
+        .filter_map(|q| q.failure_rate)
+        .fold(0.0, f64::max);
     for (q, per_commit) in s.quartiles.iter().zip(&s.per_commit_revert_rate) {
+        let rate = opt_percent(q.failure_rate);
         g.row(vec![
             format!("Q{}", q.quartile),
             format!("{}–{}", thousands(q.min_lines), thousands(q.max_lines)),
             thousands(q.releases),
             thousands(q.failed),
-            opt_percent(q.failure_rate),
+            if style.pictures && top_rate > 0.0 {
+                let frac = q.failure_rate.unwrap_or(0.0) / top_rate;
+                format!("{} {rate}", spark::bar(frac, RATE_BAR))
+            } else {
+                rate
+            },
+            opt_duration(q.time_to_remedy_median_seconds),
             opt_duration(q.time_to_restore_median_seconds),
             opt_percent(*per_commit),
         ]);
     }
     g.write(out, style.color)?;
-    let ci = s
-        .risk_ratio_ci95
-        .map_or_else(String::new, |[lo, hi]| format!(" (95% CI {lo:.2}–{hi:.2})"));
     writeln!(
         out,
-        "  AUC {} ({}) · Spearman rho {} · restore vs size rho {}",
+        "  AUC {} ({}) · Spearman rho {} · remedy vs size rho {} · restore vs size rho {}",
         opt_float(s.auc),
         s.p_value.map_or_else(|| "p –".to_string(), p_value),
         opt_float(s.spearman_rho),
+        opt_float(s.remedy_vs_size_rho),
         opt_float(s.restore_vs_size_rho),
     )?;
-    writeln!(out, "  risk ratio Q4/Q1 {}{ci}", opt_float(s.risk_ratio))
+    writeln!(
+        out,
+        "  Q4/Q1: {}",
+        risk_ratio_text(s).unwrap_or_else(|| "no risk ratio".into())
+    )?;
+    writeln!(
+        out,
+        "  remedy: release → first release with its revert or fix; restore: incident resolved − opened"
+    )
 }
 
 fn write_revert_summary(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let c = &r.summary.revert_counts;
-    let s = &r.summary;
-    if c.total == 0 {
-        writeln!(out, "  No reverts found.")?;
-    } else {
-        writeln!(
-            out,
-            "  {} · {} post-release · {} pre-release · {} · {} unresolved",
-            plural(c.total, "revert", "reverts"),
-            thousands(c.post_release),
-            thousands(c.pre_release),
-            plural(c.reapply, "reapply", "reapplies"),
-            thousands(c.unresolved),
-        )?;
-        writeln!(
-            out,
-            "  found by message {} · pull request {} · subject {} · inverse diff {}",
-            thousands(c.by_message),
-            thousands(c.by_pull_request),
-            thousands(c.by_subject),
-            thousands(c.by_patch_id),
-        )?;
-        writeln!(
-            out,
-            "  incident-linked: {} ({} post-release)",
-            thousands(c.incident_linked),
-            thousands(c.post_release_incident_linked)
-        )?;
-    }
-    writeln!(
-        out,
-        "  change failure rate {} · median time to restore {}",
-        opt_percent(s.change_failure_rate),
-        opt_duration(s.time_to_restore_median_seconds),
-    )?;
-    if c.fixes > 0 {
-        writeln!(
-            out,
-            "  post-release fixes (Fixes: trailers): {} of {}, counted apart from reverts",
-            thousands(c.fixes_post_release),
-            plural(c.fixes, "fix", "fixes")
-        )?;
-    }
-    let rep = &s.repeat_incidents;
-    if rep.incidents > 0 {
-        let text = format!(
-            "repeat incidents: {} of {} post-release reverts ({}) hit a component reverted in the {} \
-             days before",
-            thousands(rep.repeats),
-            thousands(rep.incidents),
-            opt_percent(rep.rate),
-            r.settings.lookback_days,
-        );
-        let top: Vec<String> = rep
-            .top_components
-            .iter()
-            .take(5)
-            .map(|t| format!("{} ({})", terminal_text(&t.component), t.incidents))
-            .collect();
-        for line in wrap(&text, 96).into_iter().chain(wrap(
-            &format!("most-hit components: {}", top.join(", ")),
-            96,
-        )) {
-            writeln!(out, "  {line}")?;
+    for line in failure_lines(r, terminal_text) {
+        for part in wrap(&line, 96) {
+            writeln!(out, "  {part}")?;
         }
     }
     Ok(())
@@ -228,6 +219,7 @@ fn revert_grid(rows: &[&RevertRow]) -> Grid {
         ("Commit", Align::Left),
         ("Date", Align::Left),
         ("Kind", Align::Left),
+        ("Counted", Align::Left),
         ("Introduced", Align::Left),
         ("Incident", Align::Left),
         ("Repeat", Align::Left),
@@ -238,6 +230,7 @@ fn revert_grid(rows: &[&RevertRow]) -> Grid {
             x.commit.short(),
             x.time.format("%Y-%m-%d").to_string(),
             kind_word(x.kind).to_string(),
+            crate::report::text::counted_word(x.counted, x.production).to_string(),
             truncate(x.introduced_in.as_deref().unwrap_or("–"), 14),
             if x.incident_linked { "yes" } else { "" }.to_string(),
             if x.repeat { "yes" } else { "" }.to_string(),
@@ -337,6 +330,36 @@ fn write_cadence(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     g.write(out, false)
 }
 
+/// Sparklines of the newest releases' sizes (failed ones coloured) and intervals, both on log
+/// scales.
+fn write_sparklines(releases: &[ReleaseRow], out: &mut dyn Write) -> io::Result<()> {
+    let recent = &releases[releases.len().saturating_sub(SPARK)..];
+    let sizes: Vec<Option<f64>> = recent
+        .iter()
+        .map(|r| r.lines_changed.map(|l| l as f64))
+        .collect();
+    let intervals: Vec<Option<f64>> = recent
+        .iter()
+        .map(|r| r.interval_seconds.map(|s| s as f64))
+        .collect();
+    let mut size_line = String::new();
+    for (c, r) in spark::sparkline(&sizes, true).into_iter().zip(recent) {
+        if r.failed {
+            let _ = write!(size_line, "{FAILED_COLOR}{c}\x1b[0m");
+        } else {
+            size_line.push(c);
+        }
+    }
+    let interval_line: String = spark::sparkline(&intervals, true).into_iter().collect();
+    writeln!(out, "  sizes      {size_line}")?;
+    writeln!(out, "  intervals  {interval_line}")?;
+    writeln!(
+        out,
+        "             newest {} releases, log scales; {FAILED_COLOR}failed\x1b[0m releases coloured",
+        recent.len()
+    )
+}
+
 fn trend_word(c: &Cadence) -> &'static str {
     match c.trend.direction.as_str() {
         "more_often" => "more often",
@@ -385,14 +408,6 @@ fn release_grid(rows: &[ReleaseRow]) -> Grid {
         ]);
     }
     g
-}
-
-fn failed_cell(r: &ReleaseRow) -> String {
-    match (r.failed, r.time_to_restore_seconds) {
-        (false, _) => String::new(),
-        (true, Some(t)) => format!("yes ({})", duration(t)),
-        (true, None) => "yes".to_string(),
-    }
 }
 
 fn write_excluded(r: &Report, out: &mut dyn Write) -> io::Result<()> {

@@ -117,6 +117,120 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
+/// The signals looked for (`revert`, `fix`, `incident`, any order) as a noun phrase:
+/// `a revert, fix or incident`, `a revert`, `an incident-linked revert or fix, or an
+/// incident`.
+#[must_use]
+pub fn signals_words(signals: &[String], incident_linked_only: bool) -> String {
+    let has = |s: &str| signals.iter().any(|x| x == s);
+    let remedies: Vec<&str> = ["revert", "fix"].into_iter().filter(|s| has(s)).collect();
+    let incident = has("incident");
+    if incident_linked_only && !remedies.is_empty() {
+        let linked = format!("an incident-linked {}", remedies.join(" or "));
+        return if incident {
+            format!("{linked}, or an incident")
+        } else {
+            linked
+        };
+    }
+    let mut words = remedies;
+    if incident {
+        words.push("incident");
+    }
+    match words.as_slice() {
+        [] => "a failure".to_string(),
+        ["incident"] => "an incident".to_string(),
+        [one] => format!("a {one}"),
+        [init @ .., last] => format!("a {} or {last}", init.join(", ")),
+    }
+}
+
+/// What a failed release is, for a count of them: `had a revert, fix or incident after
+/// shipping`.
+#[must_use]
+pub fn failed_phrase(signals: &[String], incident_linked_only: bool) -> String {
+    let words = signals_words(signals, incident_linked_only);
+    if words.ends_with(", or an incident") {
+        format!("had {words}, after shipping")
+    } else {
+        format!("had {words} after shipping")
+    }
+}
+
+/// Why failures cannot be seen: `no revert, no Fixes: trailer and no incidents file`.
+#[must_use]
+pub fn unseen_signals(signals: &[String], incident_linked_only: bool) -> String {
+    let linked = if incident_linked_only {
+        "incident-linked "
+    } else {
+        ""
+    };
+    let has = |s: &str| signals.iter().any(|x| x == s);
+    let mut missing = Vec::new();
+    if has("revert") {
+        missing.push(format!("no {linked}revert"));
+    }
+    if has("fix") {
+        missing.push(if incident_linked_only {
+            "no incident-linked fix".to_string()
+        } else {
+            "no Fixes: trailer".to_string()
+        });
+    }
+    if has("incident") {
+        missing.push("no incidents file".to_string());
+    }
+    match missing.as_slice() {
+        [] => "no failure signal is looked for".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A failure rate for people, naming what it rests on: `3 of 51 releases (5.9%) had a
+/// revert, fix or incident after shipping`; where the history offers none of the signals,
+/// `failures cannot be seen (no revert, no Fixes: trailer and no incidents file)` — never
+/// "0%".
+#[must_use]
+pub fn failure_rate_text(
+    failed: u64,
+    of: u64,
+    signals: &[String],
+    seen: &[String],
+    incident_linked_only: bool,
+) -> String {
+    if seen.is_empty() {
+        return format!(
+            "failures cannot be seen ({})",
+            unseen_signals(signals, incident_linked_only)
+        );
+    }
+    let rate = if of == 0 {
+        String::new()
+    } else {
+        format!(" ({})", percent(failed as f64 / of as f64))
+    };
+    format!(
+        "{} of {} {}{rate} {}",
+        thousands(failed),
+        thousands(of),
+        if of == 1 { "release" } else { "releases" },
+        failed_phrase(signals, incident_linked_only)
+    )
+}
+
+/// Whether a revert or fix fails releases: `yes`, `set aside` (non-production paths only),
+/// `no` (not a signal looked for, or not incident-linked), empty (not post-release).
+#[must_use]
+pub fn counted_word(counted: bool, production: Option<bool>) -> &'static str {
+    match (counted, production) {
+        (true, _) => "yes",
+        (false, Some(false)) => "set aside",
+        (false, Some(true)) => "no",
+        (false, None) => "",
+    }
+}
+
 /// A revert kind in words.
 #[must_use]
 pub fn kind_word(kind: RevertKind) -> &'static str {
@@ -179,6 +293,46 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(wrap("aa bb cc dd", 5), ["aa bb", "cc dd"]);
         assert_eq!(wrap("a verylongword b", 4), ["a", "verylongword", "b"]);
+    }
+
+    fn list(names: &[&str]) -> Vec<String> {
+        names.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn failure_words_name_the_signals() {
+        let all = list(&["fix", "incident", "revert"]);
+        assert_eq!(signals_words(&all, false), "a revert, fix or incident");
+        assert_eq!(signals_words(&list(&["revert"]), false), "a revert");
+        assert_eq!(
+            signals_words(&list(&["fix", "revert"]), false),
+            "a revert or fix"
+        );
+        assert_eq!(signals_words(&list(&["incident"]), false), "an incident");
+        assert_eq!(
+            signals_words(&all, true),
+            "an incident-linked revert or fix, or an incident"
+        );
+        assert_eq!(
+            failed_phrase(&all, false),
+            "had a revert, fix or incident after shipping"
+        );
+        assert_eq!(
+            failed_phrase(&all, true),
+            "had an incident-linked revert or fix, or an incident, after shipping"
+        );
+        assert_eq!(
+            unseen_signals(&all, false),
+            "no revert, no Fixes: trailer and no incidents file"
+        );
+        assert_eq!(
+            failure_rate_text(0, 51, &all, &list(&["revert"]), false),
+            "0 of 51 releases (0%) had a revert, fix or incident after shipping"
+        );
+        assert_eq!(
+            failure_rate_text(0, 51, &all, &[], false),
+            "failures cannot be seen (no revert, no Fixes: trailer and no incidents file)"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::check::TestRepo;
 use crate::common::{cadence, text};
 
 /// A repository with v1.0.0 and two unreleased commits, and a bare remote `origin`.
-fn repo_with_remote() -> (TestRepo, PathBuf) {
+pub fn repo_with_remote() -> (TestRepo, PathBuf) {
     let mut repo = TestRepo::new();
     repo.commit("src/app.rs", &TestRepo::lines(10, "app"), "Initial");
     repo.git(&["tag", "v1.0.0"]);

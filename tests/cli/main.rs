@@ -3,10 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
+mod action;
 mod check;
 mod common;
+mod docs;
 mod fleet;
 mod hook;
+mod hook_run;
+mod hostile;
+mod html;
 mod monorepo;
 mod pr;
 mod releases;

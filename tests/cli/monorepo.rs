@@ -135,13 +135,19 @@ fn a_revert_fails_only_its_own_package() {
     assert_eq!(failed, ["app-1.2.0"]);
     let app = by_tag(&bound, "app-1.2.0");
     assert_eq!(app["reverts"].as_array().unwrap().len(), 1);
-    // Remedied by app-1.2.1, eight days later.
-    assert_eq!(app["time_to_restore_seconds"], 8 * 86_400);
+    // Remedied by app-1.2.1, eight days later: a time to remedy; no incident, no restore.
+    assert_eq!(app["time_to_remedy_seconds"], 8 * 86_400);
+    assert_eq!(app["time_to_restore_seconds"], serde_json::Value::Null);
+    assert_eq!(app["failure_signals"], serde_json::json!(["revert"]));
     // The revert itself is still listed, with its footprint.
     let report = json(&cadence(
         &repo,
         &[&["--format", "json", "--tag-pattern", STREAMS], BOUND].concat(),
     ));
+    assert_eq!(
+        report["settings"]["stream_paths"],
+        serde_json::json!({"app": ["app/"], "lib": ["lib/", "crates/lib/"]})
+    );
     let reverts = report["reverts"].as_array().unwrap();
     assert_eq!(reverts.len(), 1);
     assert_eq!(reverts[0]["kind"], "post_release");
@@ -265,6 +271,15 @@ fn unmatched_prefixed_tags_are_named_with_a_ready_pattern() {
         "{check}"
     );
     assert!(!check.contains("no tag matches"), "{check}");
+    let (pr, _) = text(&cadence(
+        &repo,
+        &["pr", "--base", "HEAD~1", "--format", "markdown"],
+    ));
+    assert!(
+        pr.contains("7 tags look like releases of 2 prefixed streams")
+            && pr.contains("`--tag-pattern '"),
+        "{pr}"
+    );
 }
 
 #[test]

@@ -11,6 +11,12 @@ const BASE: &str = "rel/<img>@all|y&z";
 
 fn hostile_repo() -> TestRepo {
     let mut repo = TestRepo::new();
+    // The settings are the base's: committed before the branches part.
+    std::fs::write(
+        repo.root.join(".git-cadence.toml"),
+        "tag_pattern = '-v(?P<version>\\d+\\.\\d+\\.\\d+)$'\n",
+    )
+    .expect("write");
     repo.commit("src/<script>/a|b.rs", &TestRepo::lines(10, "a"), "Initial");
     repo.git(&["tag", &format!("{PREFIX}-v1.0.0")]);
     let bad = repo.commit(
@@ -32,11 +38,6 @@ fn hostile_repo() -> TestRepo {
         "Touch the hot file again @here",
     );
     repo.commit("src/new.rs", &TestRepo::lines(5, "new"), "New file");
-    std::fs::write(
-        repo.root.join(".git-cadence.toml"),
-        "tag_pattern = '-v(?P<version>\\d+\\.\\d+\\.\\d+)$'\n",
-    )
-    .expect("write");
     repo
 }
 
@@ -146,4 +147,48 @@ fn without_code_spans(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+// Reported: `pr` read the settings from the change itself, so a pull request could choose
+// the settings that judge it (or point them at a FIFO or a file outside the repository).
+#[test]
+fn the_settings_come_from_the_base_not_from_the_change() {
+    let mut repo = hostile_repo();
+    repo.commit(
+        ".git-cadence.toml",
+        "deploys = \"/etc/passwd\"\n",
+        "Change the settings",
+    );
+    let out = cadence(
+        &repo.root,
+        &[
+            "pr", "--base", BASE, "--head", "feature", "--format", "json",
+        ],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stdout.contains("passwd") && !stderr.contains("passwd"),
+        "{stderr}"
+    );
+    // The base's tag pattern is the one used: its prefixed tags are releases.
+    assert!(stdout.contains("-v1.2.0"), "{stdout}");
+    // A config broken on the base is reported with the revision it was read from.
+    repo.git(&["checkout", "-q", BASE]);
+    repo.commit(
+        ".git-cadence.toml",
+        "bogus = 1\n",
+        "Break the base settings",
+    );
+    repo.git(&["branch", "-f", "broken-base"]);
+    let out = cadence(
+        &repo.root,
+        &["pr", "--base", "broken-base", "--head", "feature"],
+    );
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("broken-base:.git-cadence.toml:1"),
+        "{stderr}"
+    );
 }

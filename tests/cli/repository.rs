@@ -153,6 +153,41 @@ fn git_runs_it_as_a_subcommand() {
     assert_eq!(json(&out)["releases"].as_array().unwrap().len(), 6);
 }
 
+// Reported: `GIT_DIR` / `git --git-dir=X cadence` was ignored and the current directory's
+// repository analysed instead.
+#[test]
+fn git_dir_names_the_repository_as_it_does_for_git() {
+    let repo = fixture("releases.sh");
+    let other = new_repository("git-dir-elsewhere");
+    let out = crate::common::cadence_cmd(&other, &["releases", "--format", "json"])
+        .env("GIT_DIR", repo.join(".git"))
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["releases"].as_array().unwrap().len(), 6);
+
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_git-cadence"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let git_dir = format!("--git-dir={}", repo.join(".git").display());
+    let out = Command::new("git")
+        .args([git_dir.as_str(), "cadence", "releases", "--format", "json"])
+        .current_dir(&other)
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", scratch())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("SOURCE_DATE_EPOCH", crate::common::NOW)
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["releases"].as_array().unwrap().len(), 6);
+}
+
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     let repo = fixture("releases.sh");

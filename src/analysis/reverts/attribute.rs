@@ -1,13 +1,103 @@
-//! Stage 4: attribute post-release reverts and fixes to the releases that shipped what they
-//! undo or name. A release is charged for a target when its own commits (the commits it
-//! shipped first, per stream) hold the target and it was released before the remedy was
-//! written — and, for a stream bound to paths, only when the target touches those paths
-//! ([`answers_for`]).
+//! Stage 4: attribute failure events to releases. A release is charged for a commit that a
+//! revert undoes, a fix names or an incident lists when its own commits (the commits it
+//! shipped first, per stream) hold it and it was released before the event (a revert or fix
+//! written, an incident opened). An incident that lists no commits is charged to the release
+//! of its stream that was live when it was opened. A release of a stream bound to paths
+//! answers only for commits that touch those paths ([`answers_for`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::analysis::releases::ReleaseSet;
 use crate::facts::CommitIdx;
+
+use super::classify::FailureEvent;
+
+/// One release charged for one event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Charge {
+    /// Index into the release set.
+    pub release: usize,
+    /// The commit of the release the event undoes, names or lists; `None` for an incident
+    /// charged to the live release.
+    pub target: Option<CommitIdx>,
+}
+
+/// The releases `event` hits, or why it hits none (for an incident; a revert or fix is an
+/// event only when it hits a release).
+///
+/// Streams bound to paths (a later change) filter here: a charge stands only when
+/// `event.paths` touch the paths of the charged release's stream.
+pub(super) fn charge(
+    releases: &ReleaseSet,
+    containing: &Containing,
+    event: &FailureEvent,
+) -> Result<Vec<Charge>, String> {
+    let in_stream = |r: usize| {
+        event
+            .stream
+            .as_ref()
+            .is_none_or(|s| &releases.releases[r].point.stream == s)
+    };
+    if event.targets.is_empty() {
+        return live_release(releases, event.at, event.stream.as_deref()).map(|release| {
+            vec![Charge {
+                release,
+                target: None,
+            }]
+        });
+    }
+    let charges: Vec<Charge> = containing
+        .charged(releases, &event.targets, event.at)
+        .into_iter()
+        .filter(|&(r, _)| in_stream(r))
+        .map(|(release, t)| Charge {
+            release,
+            target: Some(t),
+        })
+        .collect();
+    if charges.is_empty() {
+        Err("no release shipped the commits it lists before it was opened".to_string())
+    } else {
+        Ok(charges)
+    }
+}
+
+/// The release of `stream` that was live at `at`: the latest at or before it. Without a
+/// stream, the repository must have only one.
+pub(super) fn live_release(
+    releases: &ReleaseSet,
+    at: i64,
+    stream: Option<&str>,
+) -> Result<usize, String> {
+    let streams: BTreeSet<&str> = releases
+        .releases
+        .iter()
+        .map(|r| r.point.stream.as_str())
+        .collect();
+    let stream = match stream {
+        Some(s) if streams.contains(s) => s,
+        Some(s) => return Err(format!("no release stream is named `{s}`")),
+        None if streams.len() > 1 => {
+            return Err(format!(
+                "it lists no commits and names no stream, and there are {} release streams; \
+                 add a `stream` column to the incidents file",
+                streams.len()
+            ))
+        }
+        None => match streams.first() {
+            Some(s) => s,
+            None => return Err("there is no release".to_string()),
+        },
+    };
+    releases
+        .releases
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.point.stream == stream && r.point.time <= at)
+        .max_by_key(|(i, r)| (r.point.time, *i))
+        .map(|(i, _)| i)
+        .ok_or_else(|| "it was opened before the first release of its stream".to_string())
+}
 
 /// For each commit that matters, the releases (indexes into the release set, one per stream
 /// at most) whose own commits hold it.

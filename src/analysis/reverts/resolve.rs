@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::facts::{ChangeDigest, CommitId, CommitIdx, History};
+use crate::incidents::Incidents;
 use crate::report::model::RevertMethod;
 
 use super::claims::{cherry_picked_from, merge_pr, subject_claim, trailing_pr, Claim};
@@ -110,6 +111,7 @@ pub fn inverse_pairs(history: &History, digests: &[ChangeDigest]) -> Vec<(Commit
 }
 
 /// One revert while it is being worked out.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Found {
     pub idx: CommitIdx,
     pub method: RevertMethod,
@@ -161,12 +163,12 @@ impl<'h> Indexes<'h> {
 
     /// The commits `shas` name (in order, without duplicates) for commit `c`, and the notes of
     /// those not found (a sha naming `c` itself is not a target).
-    fn lookup_shas(&self, c: CommitIdx, shas: &[String]) -> (Vec<CommitIdx>, Vec<String>) {
+    fn lookup_shas(&self, c: Option<CommitIdx>, shas: &[String]) -> (Vec<CommitIdx>, Vec<String>) {
         let mut targets = Vec::new();
         let mut unresolved = Vec::new();
         for sha in shas {
             match self.shas.lookup(sha) {
-                Lookup::Found(t) if t != c => {
+                Lookup::Found(t) if Some(t) != c => {
                     if !targets.contains(&t) {
                         targets.push(t);
                     }
@@ -208,7 +210,7 @@ impl<'h> Indexes<'h> {
                         .unresolved
                         .push("(no commit id after \"This reverts commit\")".to_string());
                 }
-                let (targets, unresolved) = self.lookup_shas(c, shas);
+                let (targets, unresolved) = self.lookup_shas(Some(c), shas);
                 found.targets = targets;
                 found.unresolved.extend(unresolved);
             }
@@ -399,7 +401,7 @@ pub(super) fn resolve_fixes(
     let mut fixes: Vec<FoundFix> = claims
         .into_iter()
         .map(|(i, shas)| {
-            let (targets, unresolved) = ix.lookup_shas(i, &shas);
+            let (targets, unresolved) = ix.lookup_shas(Some(i), &shas);
             FoundFix {
                 idx: i,
                 targets,
@@ -414,4 +416,27 @@ pub(super) fn resolve_fixes(
         )
     });
     fixes
+}
+
+/// The commits an incident of the file lists, found in the history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct FoundIncident {
+    pub targets: Vec<CommitIdx>,
+    /// Listed commits that could not be found, with the reason.
+    pub unresolved: Vec<String>,
+}
+
+/// The commits each incident lists, in file order.
+pub(super) fn resolve_incidents(ix: &Indexes<'_>, incidents: &Incidents) -> Vec<FoundIncident> {
+    incidents
+        .incidents
+        .iter()
+        .map(|inc| {
+            let (targets, unresolved) = ix.lookup_shas(None, &inc.commits);
+            FoundIncident {
+                targets,
+                unresolved,
+            }
+        })
+        .collect()
 }

@@ -1,22 +1,28 @@
-//! Stage 5: signals and clocks. Turns the attributed reverts and fixes into what each release
-//! got: the remedies that hit it, whether it failed, and how long until a release of its
-//! stream carried the remedy.
+//! Stage 5: signals and clocks. Turns the charges of the failure events into what each release
+//! got: the reverts, fixes and incidents that hit it, whether it failed and by which signals,
+//! its time to restore (from an incident: resolved − opened) and its time to remedy (until a
+//! release of its stream carried the revert or fix).
 
 use std::collections::BTreeSet;
 
 use crate::analysis::releases::ReleaseSet;
-use crate::facts::{CommitId, CommitIdx, History};
+use crate::facts::{CommitIdx, History};
+use crate::incidents::Incidents;
 
-use super::attribute::Containing;
+use super::attribute::{Charge, Containing};
+use super::classify::{FailureEvent, Signal};
 use super::ReleaseReverts;
 
-/// Per release, what the remedies charged to it, while they are being collected.
+/// Per release, what the events charged to it, while they are being collected.
 #[derive(Clone, Debug)]
 pub(super) struct Ledger {
     per_release: Vec<ReleaseReverts>,
-    /// The counting remedies of each release, in the order they were charged.
-    counting: Vec<Vec<CommitIdx>>,
-    /// The commits of each release that counting reverts undid.
+    signals: Vec<BTreeSet<Signal>>,
+    /// The counted reverts and fixes of each release, in the order they were charged.
+    remedies: Vec<Vec<CommitIdx>>,
+    /// The counted incidents of each release with their `(opened, resolved − opened)`.
+    restores: Vec<Vec<(i64, i64)>>,
+    /// The commits of each release that counted reverts undid.
     reverted: Vec<BTreeSet<CommitIdx>>,
 }
 
@@ -24,38 +30,52 @@ impl Ledger {
     pub(super) fn new(releases: usize) -> Self {
         Self {
             per_release: vec![ReleaseReverts::default(); releases],
-            counting: vec![Vec::new(); releases],
+            signals: vec![BTreeSet::new(); releases],
+            remedies: vec![Vec::new(); releases],
+            restores: vec![Vec::new(); releases],
             reverted: vec![BTreeSet::new(); releases],
         }
     }
 
-    /// Revert `idx` (commit `id`) undid `target`, a commit release `r` shipped; `counts` when
-    /// it is a failure signal under the failure mode.
-    pub(super) fn revert(
+    /// Records that `event` hit the release of `charge`.
+    pub(super) fn charge(
         &mut self,
-        r: usize,
-        (idx, id): (CommitIdx, CommitId),
-        target: CommitIdx,
-        counts: bool,
+        history: &History,
+        incidents: &Incidents,
+        event: &FailureEvent,
+        charge: Charge,
     ) {
+        let r = charge.release;
         let hit = &mut self.per_release[r];
-        if hit.reverts.last() != Some(&id) {
-            hit.reverts.push(id);
-        }
-        if counts {
-            hit.failed = true;
-            if self.counting[r].last() != Some(&idx) {
-                self.counting[r].push(idx);
+        let listed = match (event.signal, event.remedy) {
+            (Signal::Revert, Some(c)) => Some((&mut hit.reverts, history.commits[c as usize].id)),
+            (Signal::Fix, Some(c)) => Some((&mut hit.fixes, history.commits[c as usize].id)),
+            _ => None,
+        };
+        if let Some((list, id)) = listed {
+            if list.last() != Some(&id) {
+                list.push(id);
             }
-            self.reverted[r].insert(target);
+        } else if let Some(inc) = incidents.incidents.get(event.row) {
+            if hit.incidents.last() != Some(&inc.id) {
+                hit.incidents.push(inc.id.clone());
+            }
         }
-    }
-
-    /// Fix `id` named a commit release `r` shipped.
-    pub(super) fn fix(&mut self, r: usize, id: CommitId) {
-        let hit = &mut self.per_release[r];
-        if hit.fixes.last() != Some(&id) {
-            hit.fixes.push(id);
+        if !event.counts {
+            return;
+        }
+        hit.failed = true;
+        self.signals[r].insert(event.signal);
+        if let Some(c) = event.remedy {
+            if self.remedies[r].last() != Some(&c) {
+                self.remedies[r].push(c);
+            }
+        }
+        if let Some(t) = event.restore_seconds {
+            self.restores[r].push((event.at, t));
+        }
+        if let (Signal::Revert, Some(t)) = (event.signal, charge.target) {
+            self.reverted[r].insert(t);
         }
     }
 
@@ -68,10 +88,15 @@ impl Ledger {
     ) -> Vec<ReleaseReverts> {
         for (r, hit) in self.per_release.iter_mut().enumerate() {
             hit.reverted_commits = self.reverted[r].len() as u64;
-            if hit.failed {
-                hit.time_to_restore_seconds =
-                    remedy_time(history, releases, containing, r, &self.counting[r]);
-            }
+            let mut names: Vec<String> = self.signals[r]
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect();
+            names.sort();
+            hit.failure_signals = names;
+            hit.time_to_remedy_seconds =
+                remedy_time(history, releases, containing, r, &self.remedies[r]);
+            hit.time_to_restore_seconds = self.restores[r].iter().min().map(|&(_, t)| t);
         }
         self.per_release
     }
@@ -128,14 +153,67 @@ mod tests {
         assert_eq!(remedy_time(&h, &shipped, &c, 0, &[fix]), Some(150));
         assert_eq!(remedy_time(&h, &shipped, &c, 0, &[]), None);
 
+        let feature = h.idx(&id("6a2")).expect("feature");
+        let event = |signal, counts, restore_seconds| FailureEvent {
+            signal,
+            row: 0,
+            remedy: (signal != Signal::Incident).then_some(fix),
+            at: 300,
+            targets: vec![feature],
+            paths: Vec::new(),
+            production: true,
+            incident_linked: false,
+            counts,
+            stream: None,
+            restore_seconds,
+            cherry_pick: false,
+            hit: true,
+        };
+        let on_v10 = Charge {
+            release: 0,
+            target: Some(feature),
+        };
+        let incidents = Incidents {
+            incidents: vec![crate::incidents::Incident {
+                id: "OPS-1".into(),
+                opened: 300,
+                resolved: Some(3_900),
+                commits: Vec::new(),
+                stream: None,
+            }],
+        };
         let mut ledger = Ledger::new(2);
-        ledger.revert(0, (fix, id("6a3")), 1, false);
-        ledger.fix(0, id("6a3"));
-        ledger.fix(0, id("6a3"));
-        let per = ledger.finish(&h, &shipped, &c);
+        ledger.charge(&h, &incidents, &event(Signal::Revert, false, None), on_v10);
+        let per = ledger.clone().finish(&h, &shipped, &c);
         assert!(!per[0].failed, "a revert that does not count fails nothing");
         assert_eq!(per[0].reverts, vec![id("6a3")]);
-        assert_eq!(per[0].fixes, vec![id("6a3")]);
-        assert_eq!(per[0].time_to_restore_seconds, None);
+        assert_eq!(per[0].time_to_remedy_seconds, None);
+
+        ledger.charge(&h, &incidents, &event(Signal::Fix, true, None), on_v10);
+        ledger.charge(&h, &incidents, &event(Signal::Fix, true, None), on_v10);
+        let per = ledger.clone().finish(&h, &shipped, &c);
+        assert_eq!(per[0].fixes, vec![id("6a3")], "listed once");
+        assert_eq!(per[0].failure_signals, vec!["fix".to_string()]);
+        assert_eq!(per[0].reverted_commits, 0, "a fix reverts nothing");
+        assert_eq!(per[0].time_to_remedy_seconds, Some(150));
+        assert_eq!(
+            per[0].time_to_restore_seconds, None,
+            "a remedy is no restore"
+        );
+
+        ledger.charge(
+            &h,
+            &incidents,
+            &event(Signal::Incident, true, Some(3_600)),
+            on_v10,
+        );
+        let per = ledger.finish(&h, &shipped, &c);
+        assert_eq!(per[0].incidents, vec!["OPS-1".to_string()]);
+        assert_eq!(
+            per[0].failure_signals,
+            vec!["fix".to_string(), "incident".to_string()]
+        );
+        assert_eq!(per[0].time_to_restore_seconds, Some(3_600));
+        assert!(!per[1].failed);
     }
 }

@@ -1,5 +1,7 @@
 //! Tests of the whole revert analysis on hand-built histories.
 
+use std::collections::HashMap;
+
 use regex::Regex;
 
 use super::*;
@@ -90,14 +92,42 @@ fn pattern() -> Regex {
         .expect("default pattern")
 }
 
-fn run(h: &History, rs: &ReleaseSet, pairs: &[(CommitId, CommitId)]) -> RevertAnalysis {
+/// The whole analysis with the failure signals `signals` and the changed paths `paths`
+/// (commit label → paths; a commit not listed has unknown paths, which count as production).
+pub(super) fn analyse_with(
+    h: &History,
+    rs: &ReleaseSet,
+    pairs: &[(CommitId, CommitId)],
+    incidents: &Incidents,
+    signals: &str,
+    paths: &[(&str, &[&str])],
+) -> RevertAnalysis {
+    let remedies = find_remedies(h, rs, pairs, incidents, &pattern());
+    let paths: HashMap<CommitId, Vec<String>> = paths
+        .iter()
+        .map(|(label, ps)| (id(label), ps.iter().map(ToString::to_string).collect()))
+        .collect();
     analyse_reverts(
+        h,
+        rs,
+        &remedies,
+        incidents,
+        &paths,
+        FailureRules {
+            signals: FailureSignals::parse(signals).expect("signals"),
+            non_production: &NonProduction::default(),
+        },
+    )
+}
+
+fn run(h: &History, rs: &ReleaseSet, pairs: &[(CommitId, CommitId)]) -> RevertAnalysis {
+    analyse_with(
         h,
         rs,
         pairs,
         &Incidents::default(),
-        &pattern(),
-        FailureMode::Any,
+        "revert,fix,incident",
+        &[],
     )
 }
 
@@ -172,11 +202,18 @@ fn classification_ttr_and_cfr() {
     assert!(v10.failed && !v11.failed && v12.failed);
     assert_eq!(v10.reverts, vec![id("a4")]);
     assert!(v11.reverts.is_empty());
-    // v1.0 restored by the first release containing the revert (v1.1 at 600).
-    assert_eq!(v10.time_to_restore_seconds, Some(600 - 250));
+    // v1.0 remedied by the first release containing the revert (v1.1 at 600).
+    assert_eq!(v10.time_to_remedy_seconds, Some(600 - 250));
     // v1.2: revert unreleased, its committer time.
-    assert_eq!(v12.time_to_restore_seconds, Some(950 - 800));
-    assert_eq!(v11.time_to_restore_seconds, None);
+    assert_eq!(v12.time_to_remedy_seconds, Some(950 - 800));
+    assert_eq!(v11.time_to_remedy_seconds, None);
+    // No incident: no time to restore, however long the remedy took.
+    assert!(a
+        .per_release
+        .iter()
+        .all(|p| p.time_to_restore_seconds.is_none()));
+    assert_eq!(v10.failure_signals, vec!["revert".to_string()]);
+    assert!(v11.failure_signals.is_empty());
     assert_eq!(
         (
             v10.reverted_commits,
@@ -187,7 +224,8 @@ fn classification_ttr_and_cfr() {
     );
     // Releases with a previous one: v1.1, v1.2; of these v1.2 failed.
     assert_eq!(a.change_failure_rate, Some(0.5));
-    assert_eq!(a.time_to_restore_median_seconds, Some((350 + 150) / 2));
+    assert_eq!(a.time_to_remedy_median_seconds, Some((350 + 150) / 2));
+    assert_eq!(a.time_to_restore_median_seconds, None);
     assert_eq!(
         (
             a.counts.total,
@@ -408,7 +446,7 @@ fn cherry_picked_revert_undoes_the_commit_of_its_own_line() {
     };
     assert_eq!(by_tag("v2.0").reverts, vec![id("e4")]);
     assert_eq!(by_tag("v1.1").reverts, vec![id("e5")]);
-    assert_eq!(by_tag("v1.1").time_to_restore_seconds, Some(550 - 310));
+    assert_eq!(by_tag("v1.1").time_to_remedy_seconds, Some(550 - 310));
     assert_eq!(a.counts.cherry_picked, 1);
 }
 
@@ -604,8 +642,9 @@ fn subject_only_takes_the_latest_earlier_commit() {
     assert_eq!(a.change_failure_rate, None);
 }
 
-#[test]
-fn incident_links_by_pattern_and_file_and_failure_mode() {
+/// Five releases, a revert of one commit of each after v1.4, linked by the pattern, by an
+/// incident id, by an incident's sha, or not at all; OPS-7 lists no commits.
+fn incident_history() -> (History, ReleaseSet, Incidents) {
     let mut b = Build::default();
     let c1 = b.c("3a1", None, 100, "init");
     let c2 = b.c("3a2", Some(c1), 200, "one");
@@ -649,16 +688,24 @@ fn incident_links_by_pattern_and_file_and_failure_mode() {
                 opened: 600,
                 resolved: Some(700),
                 commits: vec![],
+                stream: None,
             },
             Incident {
                 id: "OPS-8".into(),
                 opened: 600,
                 resolved: None,
                 commits: vec![id("3b3").to_hex()[..8].to_string()],
+                stream: None,
             },
         ],
     };
-    let any = analyse_reverts(&h, &rs, &[], &incidents, &pattern(), FailureMode::Any);
+    (h, rs, incidents)
+}
+
+#[test]
+fn incident_links_by_pattern_and_file_and_failure_mode() {
+    let (h, rs, incidents) = incident_history();
+    let any = analyse_with(&h, &rs, &[], &incidents, "revert,fix,incident", &[]);
     assert_eq!(row(&any, "3b1").incident_refs, vec!["Hotfix".to_string()]);
     assert_eq!(row(&any, "3b2").incident_refs, vec!["OPS-7".to_string()]);
     assert_eq!(row(&any, "3b3").incident_refs, vec!["OPS-8".to_string()]);
@@ -666,21 +713,60 @@ fn incident_links_by_pattern_and_file_and_failure_mode() {
     assert_eq!(any.counts.incident_linked, 3);
     assert_eq!(any.change_failure_rate, Some(1.0));
 
-    let linked = analyse_reverts(
-        &h,
-        &rs,
-        &[],
-        &incidents,
-        &pattern(),
-        FailureMode::IncidentLinked,
+    // OPS-7 lists no commits: it hit v1.4, the release live when it was opened, and gives
+    // v1.4 its time to restore. OPS-8 lists only the revert 3b3: it stands for what 3b3
+    // undoes, 3a4 of v1.3.
+    assert_eq!(any.per_release[4].incidents, vec!["OPS-7".to_string()]);
+    assert_eq!(any.per_release[4].time_to_restore_seconds, Some(100));
+    assert_eq!(
+        any.per_release[4].failure_signals,
+        vec!["incident".to_string(), "revert".to_string()]
     );
+    assert_eq!(any.incidents[0].releases, vec!["v1.4".to_string()]);
+    assert_eq!(any.incidents[1].releases, vec!["v1.3".to_string()]);
+    assert_eq!(
+        any.per_release[3].time_to_restore_seconds, None,
+        "OPS-8 is open"
+    );
+    assert_eq!(any.counts.incidents_unattributed, 0);
+    assert!(any.warnings.is_empty(), "{:?}", any.warnings);
+}
+
+/// `--failure incident-linked`, `revert,incident-linked` and `revert` on the history of
+/// [`incident_links_by_pattern_and_file_and_failure_mode`].
+#[test]
+fn failure_modes_choose_the_signals_that_count() {
+    let (h, rs, incidents) = incident_history();
+    // --failure incident-linked: only incident-linked reverts, and incidents.
+    let linked = analyse_with(&h, &rs, &[], &incidents, "incident-linked", &[]);
     let failed: Vec<bool> = linked.per_release.iter().map(|p| p.failed).collect();
-    assert_eq!(failed, vec![false, true, true, true, false]);
+    assert_eq!(failed, vec![false, true, true, true, true]);
     // `reverts` still lists every post-release revert that hit the release.
     assert_eq!(linked.per_release[4].reverts, vec![id("3b4")]);
-    assert_eq!(linked.per_release[4].time_to_restore_seconds, None);
+    assert_eq!(
+        linked.per_release[4].failure_signals,
+        vec!["incident".to_string()]
+    );
+    assert_eq!(linked.per_release[4].time_to_remedy_seconds, None);
     assert_eq!(linked.per_release[4].reverted_commits, 0);
-    assert_eq!(linked.change_failure_rate, Some(0.75));
+    assert!(!linked.reverts[3].counted && linked.reverts[2].counted);
+    assert_eq!(linked.change_failure_rate, Some(1.0));
+    // Without the incident signal, v1.4 is clean under incident-linked.
+    let no_incidents = analyse_with(&h, &rs, &[], &incidents, "revert,incident-linked", &[]);
+    let failed: Vec<bool> = no_incidents.per_release.iter().map(|p| p.failed).collect();
+    assert_eq!(failed, vec![false, true, true, true, false]);
+    assert_eq!(no_incidents.change_failure_rate, Some(0.75));
+    // --failure revert: incidents are listed but fail nothing.
+    let reverts_only = analyse_with(&h, &rs, &[], &incidents, "revert", &[]);
+    assert_eq!(
+        reverts_only.per_release[4].failure_signals,
+        vec!["revert".to_string()]
+    );
+    assert_eq!(
+        reverts_only.per_release[4].incidents,
+        vec!["OPS-7".to_string()]
+    );
+    assert_eq!(reverts_only.per_release[4].time_to_restore_seconds, None);
 
     // An incident that lists the reverted commit (the one that caused it) links too.
     let by_cause = Incidents {
@@ -689,15 +775,16 @@ fn incident_links_by_pattern_and_file_and_failure_mode() {
             opened: 600,
             resolved: None,
             commits: vec![id("3a5").to_hex()[..10].to_string()],
+            stream: None,
         }],
     };
-    let a = analyse_reverts(&h, &rs, &[], &by_cause, &pattern(), FailureMode::Any);
+    let a = analyse_with(&h, &rs, &[], &by_cause, "revert,fix,incident", &[]);
     assert_eq!(row(&a, "3b4").incident_refs, vec!["OPS-9".to_string()]);
     assert!(!row(&a, "3b3").incident_linked);
 }
 
 #[test]
-fn fixes_trailers_are_a_separate_signal() {
+fn fixes_trailers_are_a_failure_signal() {
     let mut b = Build::default();
     let c1 = b.c("4a1", None, 100, "init");
     let c2 = b.c("4a2", Some(c1), 200, "feature");
@@ -739,9 +826,179 @@ fn fixes_trailers_are_a_separate_signal() {
     assert!(!a.fixes[1].post_release);
     assert!(a.fixes[2].fixed.is_empty() && !a.fixes[2].unresolved_targets.is_empty());
     assert_eq!(a.per_release[0].fixes, vec![id("4a4")]);
-    assert!(
-        !a.per_release[0].failed,
-        "fixes do not make a release failed"
-    );
+    // A fix forward is a failure as much as a rollback (the bug report: a project that fixes
+    // forward showed "change failure rate 0%").
+    assert!(a.per_release[0].failed);
+    assert_eq!(a.per_release[0].failure_signals, vec!["fix".to_string()]);
+    assert!(a.fixes[0].counted);
+    // v1.1 shipped the fix at 800: the time to remedy of v1.0.
+    assert_eq!(a.per_release[0].time_to_remedy_seconds, Some(800 - 250));
     assert_eq!((a.counts.fixes, a.counts.fixes_post_release), (3, 1));
+    // --failure revert: the fix is listed but fails nothing.
+    let reverts_only = analyse_with(&h, &rs, &[], &Incidents::default(), "revert", &[]);
+    assert!(!reverts_only.per_release[0].failed);
+    assert_eq!(reverts_only.per_release[0].fixes, vec![id("4a4")]);
+    assert!(!reverts_only.fixes[0].counted);
+    // A fix of a tests-only commit is set aside.
+    let tests_only = analyse_with(
+        &h,
+        &rs,
+        &[],
+        &Incidents::default(),
+        "revert,fix,incident",
+        &[("4a2", &["tests/feature_test.rs"])],
+    );
+    assert!(!tests_only.per_release[0].failed);
+    assert_eq!(tests_only.fixes[0].production, Some(false));
+    assert_eq!(tests_only.counts.fixes_set_aside, 1);
+}
+
+/// The bug report: tokio `94a7eae` reverted a tests-only commit and failed a release; a
+/// spelling list showed up among the most-hit components.
+#[test]
+fn reverts_of_non_production_paths_are_listed_but_do_not_fail() {
+    let mut b = Build::default();
+    let c1 = b.c("7a1", None, 100, "init");
+    let c2 = b.c("7a2", Some(c1), 200, "test: flaky io test");
+    let c3 = b.c("7a3", Some(c2), 210, "add word to spellcheck.dic");
+    let c4 = b.c("7a4", Some(c3), 220, "runtime: new scheduler");
+    let c5 = b.c(
+        "7a5",
+        Some(c4),
+        400,
+        &msg_reverting("test: flaky io test", "7a2"),
+    );
+    let c6 = b.c("7a6", Some(c5), 410, &msg_reverting("add word", "7a3"));
+    let _c7 = b.c(
+        "7a7",
+        Some(c6),
+        420,
+        &msg_reverting("runtime: new scheduler", "7a4"),
+    );
+    let h = b.history();
+    let rs = releases(&h, &[("v1.0", "7a1", 150), ("v1.1", "7a4", 300)]);
+    let paths: &[(&str, &[&str])] = &[
+        (
+            "7a2",
+            &["tokio/tests/io_driver.rs", "tests-integration/src/a.rs"],
+        ),
+        ("7a3", &["spellcheck.dic"]),
+        (
+            "7a4",
+            &["tokio/src/runtime/scheduler.rs", "tokio/tests/rt.rs"],
+        ),
+    ];
+    let a = analyse_with(
+        &h,
+        &rs,
+        &[],
+        &Incidents::default(),
+        "revert,fix,incident",
+        paths,
+    );
+    let prod: Vec<Option<bool>> = a.reverts.iter().map(|r| r.production).collect();
+    assert_eq!(prod, vec![Some(false), Some(false), Some(true)]);
+    let counted: Vec<bool> = a.reverts.iter().map(|r| r.counted).collect();
+    assert_eq!(counted, vec![false, false, true]);
+    assert_eq!(a.counts.reverts_set_aside, 2);
+    // v1.1 failed through the scheduler revert only; all three are listed on it.
+    assert!(a.per_release[1].failed);
+    assert_eq!(a.per_release[1].reverts.len(), 3);
+    assert_eq!(a.per_release[1].reverted_commits, 1);
+    // Only the tests-only and spelling reverts: v1.1 is clean.
+    let a = analyse_with(&h, &rs, &[], &Incidents::default(), "revert", &paths[..2]);
+    assert!(a.per_release[1].failed, "7a4's paths unknown: it counts");
+    let paths_known: &[(&str, &[&str])] = &[paths[0], paths[1], ("7a4", &["docs/x.md"])];
+    let a = analyse_with(&h, &rs, &[], &Incidents::default(), "revert", paths_known);
+    assert!(!a.per_release[1].failed);
+    assert_eq!(a.change_failure_rate, Some(0.0));
+}
+
+/// The bug report: an incident that lists no commits was silently ignored. With one stream it
+/// hits the live release; with several it needs a stream, else it is charged to none, with a
+/// warning, rather than to every stream.
+#[test]
+fn an_incident_without_commits_hits_the_live_release_of_its_stream() {
+    let mut b = Build::default();
+    let c1 = b.c("8a1", None, 100, "init");
+    let c2 = b.c("8a2", Some(c1), 200, "cli work");
+    let _c3 = b.c("8a3", Some(c2), 300, "lib work");
+    let h = b.history();
+    let mut points: Vec<ReleasePoint> = [
+        ("cli-v1.0", "cli", "8a1", 150),
+        ("lib-v1.0", "lib", "8a1", 160),
+        ("cli-v1.1", "cli", "8a2", 250),
+        ("lib-v1.1", "lib", "8a3", 350),
+    ]
+    .iter()
+    .map(|(name, stream, label, time)| ReleasePoint {
+        name: (*name).to_string(),
+        other_names: Vec::new(),
+        version: Version::parse(&name[5..]),
+        stream: (*stream).to_string(),
+        commit: id(label),
+        time: *time,
+    })
+    .collect();
+    sort_release_order(&mut points);
+    let rs = place_releases(points, &h);
+    let incident = |id: &str, opened: i64, stream: Option<&str>| Incident {
+        id: id.into(),
+        opened,
+        resolved: Some(opened + 600),
+        commits: vec![],
+        stream: stream.map(ToString::to_string),
+    };
+    let incidents = Incidents {
+        incidents: vec![
+            incident("OPS-1", 300, Some("lib")),
+            incident("OPS-2", 300, None),
+            incident("OPS-3", 300, Some("web")),
+            incident("OPS-4", 120, Some("cli")),
+            incident("OPS-5", 400, Some("cli")),
+            // Opened at the very second lib-v1.1 was released: that release was live.
+            incident("OPS-6", 350, Some("lib")),
+        ],
+    };
+    let a = analyse_with(&h, &rs, &[], &incidents, "revert,fix,incident", &[]);
+    let tag = |r: usize| rs.releases[r].point.name.as_str();
+    let by_tag =
+        |t: &str| &a.per_release[(0..rs.releases.len()).find(|&r| tag(r) == t).expect("tag")];
+    // OPS-1: lib's live release at 300 is lib-v1.0 (lib-v1.1 came at 350).
+    assert_eq!(by_tag("lib-v1.0").incidents, vec!["OPS-1".to_string()]);
+    assert_eq!(by_tag("lib-v1.0").time_to_restore_seconds, Some(600));
+    assert_eq!(
+        by_tag("lib-v1.0").failure_signals,
+        vec!["incident".to_string()]
+    );
+    // OPS-5: cli's live release at 400 is cli-v1.1, not lib-v1.1.
+    assert_eq!(by_tag("cli-v1.1").incidents, vec!["OPS-5".to_string()]);
+    assert_eq!(by_tag("lib-v1.1").incidents, vec!["OPS-6".to_string()]);
+    // OPS-2 (no stream, two streams), OPS-3 (no such stream), OPS-4 (before cli's first
+    // release) hit nothing, each with the reason and a warning.
+    let reasons: Vec<Option<&str>> = a
+        .incidents
+        .iter()
+        .map(|i| i.unattributed.as_deref())
+        .collect();
+    assert_eq!(reasons[0], None);
+    assert!(
+        reasons[1].is_some_and(|r| r.contains("2 release streams")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[2].is_some_and(|r| r.contains("`web`")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[3].is_some_and(|r| r.contains("before the first release")),
+        "{reasons:?}"
+    );
+    assert_eq!(a.counts.incidents_unattributed, 3);
+    assert_eq!(a.warnings.len(), 3);
+    assert!(
+        a.warnings.iter().any(|w| w.starts_with("incident OPS-2")),
+        "{:?}",
+        a.warnings
+    );
 }
