@@ -92,7 +92,7 @@ fn read_failures(
     repo: &Repo,
     config: &Config,
     history: &crate::facts::History,
-    trees: &[git2::Oid],
+    trees: &git::history::RootTrees,
     releases: &crate::analysis::releases::ReleaseSet,
     cache: Option<&std::path::Path>,
 ) -> Result<(reverts::RevertAnalysis, HashMap<CommitId, Vec<String>>)> {
@@ -102,7 +102,6 @@ fn read_failures(
     };
     let bar = crate::progress::bar(git::inverse::work(history), "reverts", config.quiet);
     let digest_cache = cache.map(git::cache::digest_cache_path);
-    // The trees read with the history: the inverse-diff walk reads no commit again.
     let digests = git::inverse::change_digests_with_trees(
         &repo.git_dir,
         history,

@@ -16,9 +16,13 @@ pub fn read_history(repo: &Repo, tips: &[CommitId]) -> Result<History> {
     Ok(read_history_and_trees(repo, tips)?.0)
 }
 
+/// The root tree of each commit of a [`History`], by index; opaque outside [`crate::git`].
+#[derive(Debug, Default)]
+pub struct RootTrees(pub(crate) Vec<git2::Oid>);
+
 /// [`read_history`], and the root tree of each commit (by index in [`History::commits`]),
 /// read from the same parse: the inverse-diff walk then reads no commit again.
-pub fn read_history_and_trees(repo: &Repo, tips: &[CommitId]) -> Result<(History, Vec<git2::Oid>)> {
+pub fn read_history_and_trees(repo: &Repo, tips: &[CommitId]) -> Result<(History, RootTrees)> {
     let repo = &repo.repo;
     let mut found: Vec<(CommitFacts, Vec<CommitId>, git2::Oid)> = Vec::new();
     let mut seen: HashMap<CommitId, usize> = HashMap::new();
@@ -101,5 +105,5 @@ pub fn read_history_and_trees(repo: &Repo, tips: &[CommitId]) -> Result<(History
             Some(c)
         })
         .collect();
-    Ok((History::new(commits), trees))
+    Ok((History::new(commits), RootTrees(trees)))
 }

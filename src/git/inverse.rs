@@ -69,7 +69,7 @@ pub fn change_digests(
 pub fn change_digests_with_trees(
     git_dir: &Path,
     history: &History,
-    trees: Option<&[Oid]>,
+    trees: Option<&super::history::RootTrees>,
     cache: Option<&Path>,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<ChangeDigest>> {
@@ -80,7 +80,7 @@ pub fn change_digests_with_trees(
         .enumerate()
         .filter(|(_, c)| !c.is_merge())
         .map(|(i, c)| {
-            let known = trees.map(|t| (t[i], c.parents.first().map(|&p| t[p as usize])));
+            let known = trees.map(|t| (t.0[i], c.parents.first().map(|&p| t.0[p as usize])));
             (c.id, known)
         })
         .collect();
