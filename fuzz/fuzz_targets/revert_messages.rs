@@ -13,7 +13,11 @@ fn id(n: u8) -> CommitId {
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let (first, second) = text.split_at(text.len() / 2);
+    let mut mid = text.len() / 2;
+    while !text.is_char_boundary(mid) {
+        mid -= 1;
+    }
+    let (first, second) = text.split_at(mid);
     let commit = |n: u8, parents: Vec<u32>, t: i64, message: &str| CommitFacts {
         id: id(n),
         parents,
